@@ -29,6 +29,8 @@ BENCH_TARGETS	:=
 FUZZ_TARGETS	:=
 ALL_TARGETS	:=
 
+.SECONDEXPANSION:
+
 .PHONY: all run test test-unit bench fuzz clean setup
 
 all: build-all

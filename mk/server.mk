@@ -19,7 +19,7 @@ EXTRA_CFLAGS_tests_conformance_	= $(KORE_CFLAGS)
 CONFORMANCE_SRC	= tests/conformance/server.c $(TRANSPORT_SRC)
 CONFORMANCE_OBJ	= $(CONFORMANCE_SRC:%.c=$(BUILD)/rel/%.o)
 
-$(BUILD)/conformance.so: $(CONFORMANCE_OBJ)
+$(BUILD)/conformance.so: $$(CONFORMANCE_OBJ)
 	$(CC) -shared -o $@ $(CONFORMANCE_OBJ) $(LIBS)
 
 ALL_TARGETS	+= $(BUILD)/conformance.so

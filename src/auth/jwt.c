@@ -69,9 +69,9 @@ header_ok(const uint8_t *json, size_t len)
 	const char	*alg;
 	int		 ok;
 
-	if ((v = pd_json_parse((const char *)json, len, NULL, 0)) == NULL)
+	if ((v = json_parse((const char *)json, len, NULL, 0)) == NULL)
 		return (0);
-	alg = pd_json_string(v, "alg");
+	alg = json_string(v, "alg");
 	ok = YAJL_IS_OBJECT(v) && alg != NULL && strcmp(alg, "HS256") == 0;
 	yajl_tree_free(v);
 	return (ok);
@@ -85,16 +85,16 @@ claims_parse(const uint8_t *json, size_t len, struct jwt_claims *c,
 	const char	*sub, *name;
 	enum jwt_result	 rc;
 
-	if ((v = pd_json_parse((const char *)json, len, NULL, 0)) == NULL ||
+	if ((v = json_parse((const char *)json, len, NULL, 0)) == NULL ||
 	    !YAJL_IS_OBJECT(v)) {
 		*why = "token claims are not a JSON object";
 		rc = JWT_MALFORMED;
 		goto out;
 	}
-	sub = pd_json_string(v, "sub");
-	exp = pd_json_get(v, "exp");
-	iat = pd_json_get(v, "iat");
-	name = pd_json_string(v, "name");
+	sub = json_string(v, "sub");
+	exp = json_get(v, "exp");
+	iat = json_get(v, "iat");
+	name = json_string(v, "name");
 	rc = JWT_MALFORMED;
 	if (sub == NULL || sub[0] == '\0' || strlen(sub) >= sizeof(c->sub)) {
 		*why = "token has no valid sub claim";
@@ -187,12 +187,12 @@ jwt_sign(struct pd_buf *out, const struct jwt_claims *c, const uint8_t *key,
 	pd_buf_init(&claims, 0);
 	rc = -1;
 	if (pd_buf_appends(&claims, "{\"sub\":") == -1 ||
-	    pd_json_append_string(&claims, c->sub, strlen(c->sub)) == -1 ||
+	    json_append_string(&claims, c->sub, strlen(c->sub)) == -1 ||
 	    pd_buf_appendf(&claims, ",\"iat\":%lld,\"exp\":%lld",
 	    (long long)c->iat, (long long)c->exp) == -1)
 		goto out;
 	if (c->name[0] != '\0' && (pd_buf_appends(&claims, ",\"name\":") ==
-	    -1 || pd_json_append_string(&claims, c->name,
+	    -1 || json_append_string(&claims, c->name,
 	    strlen(c->name)) == -1))
 		goto out;
 	if (pd_buf_appendc(&claims, '}') == -1)

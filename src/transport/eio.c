@@ -40,6 +40,7 @@ static LIST_HEAD(, eio_session)		 buckets[SESSION_BUCKETS];
 static size_t				 nsessions;
 static struct pd_deadline_list		 ping_list, pong_list, misc_list;
 static struct pd_buf			 scratch;
+static int				 kick_armed;
 
 const struct eio_config			*eio_cfg = &cfg;
 
@@ -79,6 +80,7 @@ static void		pong_fire(struct pd_deadline *);
 static void		misc_fire(struct pd_deadline *);
 static void		reply_text(struct eio_reply *, const char *);
 static void		addr_text(struct connection *, char *, size_t);
+static void		kick_run(void *, u_int64_t);
 
 /* The session being fed a POST or frame; packets name it. */
 struct packet_ctx {
@@ -202,6 +204,27 @@ size_t
 eio_session_count(void)
 {
 	return (nsessions);
+}
+
+/*
+ * Wakes a parked request.  Kore runs it on its next loop turn but sleeps
+ * until the next timer first, which may be a ping many seconds away; a
+ * zero-delay timer makes that turn come at once.
+ */
+void
+eio_wakeup(struct http_request *req)
+{
+	http_request_wakeup(req);
+	if (!kick_armed) {
+		kick_armed = 1;
+		(void)kore_timer_add(kick_run, 0, NULL, KORE_TIMER_ONESHOT);
+	}
+}
+
+static void
+kick_run(void *arg, u_int64_t now)
+{
+	kick_armed = 0;
 }
 
 /*
@@ -684,7 +707,7 @@ ep_reply(struct eio_ep *ep, const struct eio_reply *r)
 		pd_buf_reset(&st->body);
 		if (pd_buf_append(&st->body, r->body, r->len) == -1)
 			st->status = HTTP_STATUS_INTERNAL_ERROR;
-		http_request_wakeup(ep->req);
+		eio_wakeup(ep->req);
 	} else if (ep->kind == EIO_EP_REMOTE) {
 		eio_relay_reply(ep, r);
 	}

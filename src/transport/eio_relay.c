@@ -189,7 +189,7 @@ edge_reply(const struct relay_hdr *h, const uint8_t *data)
 	} else if (pd_buf_append(&st->body, data, h->len) == -1) {
 		st->status = HTTP_STATUS_INTERNAL_ERROR;
 	}
-	http_request_wakeup(st->req);
+	eio_wakeup(st->req);
 }
 
 void

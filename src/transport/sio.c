@@ -366,12 +366,12 @@ client_connect(struct sio_client *c, struct sio_packet *pkt)
 		pd_buf_reset(&out);
 		if (sio_header_encode(&out, SIO_CONNECT_ERROR, pkt->nsp, 0,
 		    -1) == 0 && pd_buf_appends(&out, "{\"message\":") == 0 &&
-		    pd_json_append_string(&out, err.message,
+		    json_append_string(&out, err.message,
 		    strlen(err.message)) == 0) {
 			if (err.code[0] != '\0') {
 				(void)pd_buf_appends(&out,
 				    ",\"data\":{\"code\":");
-				(void)pd_json_append_string(&out, err.code,
+				(void)json_append_string(&out, err.code,
 				    strlen(err.code));
 				(void)pd_buf_appendc(&out, '}');
 			}
@@ -539,7 +539,7 @@ sio_emit_event(struct sio_socket *s, const char *name, const char *data,
 	pd_buf_init(&b, 0);
 	rc = -1;
 	if (pd_buf_appendc(&b, '[') == 0 &&
-	    pd_json_append_string(&b, name, strlen(name)) == 0 &&
+	    json_append_string(&b, name, strlen(name)) == 0 &&
 	    (len == 0 || (pd_buf_appendc(&b, ',') == 0 &&
 	    pd_buf_append(&b, data, len) == 0)) &&
 	    pd_buf_appendc(&b, ']') == 0)

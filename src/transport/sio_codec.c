@@ -121,7 +121,7 @@ sio_packet_decode(const uint8_t *s, size_t len, struct sio_packet *p,
 	}
 
 	if (i < len) {
-		p->data = pd_json_parse((const char *)s + i, len - i,
+		p->data = json_parse((const char *)s + i, len - i,
 		    err, sizeof(err));
 		if (p->data == NULL) {
 			*why = "invalid payload";
@@ -176,9 +176,9 @@ sio_count_placeholders(yajl_val v)
 		for (i = 0; i < v->u.array.len; i++)
 			n += sio_count_placeholders(v->u.array.values[i]);
 	} else if (YAJL_IS_OBJECT(v)) {
-		ph = pd_json_get(v, "_placeholder");
+		ph = json_get(v, "_placeholder");
 		if (ph != NULL && YAJL_IS_TRUE(ph) &&
-		    YAJL_IS_INTEGER(pd_json_get(v, "num")))
+		    YAJL_IS_INTEGER(json_get(v, "num")))
 			return (1);
 		for (i = 0; i < v->u.object.len; i++)
 			n += sio_count_placeholders(v->u.object.values[i]);

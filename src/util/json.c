@@ -9,7 +9,7 @@
 
 static int	json_depth_ok(const char *, size_t);
 
-/* Rejects input nested deeper than PD_JSON_MAX_DEPTH; strings skipped. */
+/* Rejects input nested deeper than JSON_MAX_DEPTH; strings skipped. */
 static int
 json_depth_ok(const char *s, size_t len)
 {
@@ -32,7 +32,7 @@ json_depth_ok(const char *s, size_t len)
 			break;
 		case '[':
 		case '{':
-			if (++depth > PD_JSON_MAX_DEPTH)
+			if (++depth > JSON_MAX_DEPTH)
 				return (0);
 			break;
 		case ']':
@@ -45,7 +45,7 @@ json_depth_ok(const char *s, size_t len)
 }
 
 yajl_val
-pd_json_parse(const char *s, size_t len, char *err, size_t errlen)
+json_parse(const char *s, size_t len, char *err, size_t errlen)
 {
 	char		*copy;
 	yajl_val	 v;
@@ -67,7 +67,7 @@ pd_json_parse(const char *s, size_t len, char *err, size_t errlen)
 }
 
 yajl_val
-pd_json_get(yajl_val obj, const char *key)
+json_get(yajl_val obj, const char *key)
 {
 	size_t		i;
 
@@ -81,18 +81,18 @@ pd_json_get(yajl_val obj, const char *key)
 }
 
 const char *
-pd_json_string(yajl_val obj, const char *key)
+json_string(yajl_val obj, const char *key)
 {
 	yajl_val	v;
 
-	v = pd_json_get(obj, key);
+	v = json_get(obj, key);
 	if (v == NULL || !YAJL_IS_STRING(v))
 		return (NULL);
 	return (YAJL_GET_STRING(v));
 }
 
 int
-pd_json_gen_value(yajl_gen g, yajl_val v)
+json_gen_value(yajl_gen g, yajl_val v)
 {
 	size_t		i;
 	const char	*k;
@@ -102,7 +102,7 @@ pd_json_gen_value(yajl_gen g, yajl_val v)
 
 	switch (v->type) {
 	case yajl_t_string:
-		return (pd_json_gen_str(g, v->u.string));
+		return (json_gen_str(g, v->u.string));
 	case yajl_t_number:
 		return (yajl_gen_number(g, v->u.number.r,
 		    strlen(v->u.number.r)) == yajl_gen_status_ok ? 0 : -1);
@@ -116,7 +116,7 @@ pd_json_gen_value(yajl_gen g, yajl_val v)
 		if (yajl_gen_array_open(g) != yajl_gen_status_ok)
 			return (-1);
 		for (i = 0; i < v->u.array.len; i++) {
-			if (pd_json_gen_value(g, v->u.array.values[i]) == -1)
+			if (json_gen_value(g, v->u.array.values[i]) == -1)
 				return (-1);
 		}
 		return (yajl_gen_array_close(g) == yajl_gen_status_ok ? 0 : -1);
@@ -125,8 +125,8 @@ pd_json_gen_value(yajl_gen g, yajl_val v)
 			return (-1);
 		for (i = 0; i < v->u.object.len; i++) {
 			k = v->u.object.keys[i];
-			if (pd_json_gen_str(g, k) == -1 ||
-			    pd_json_gen_value(g, v->u.object.values[i]) == -1)
+			if (json_gen_str(g, k) == -1 ||
+			    json_gen_value(g, v->u.object.values[i]) == -1)
 				return (-1);
 		}
 		return (yajl_gen_map_close(g) == yajl_gen_status_ok ? 0 : -1);
@@ -136,48 +136,48 @@ pd_json_gen_value(yajl_gen g, yajl_val v)
 }
 
 int
-pd_json_gen_str(yajl_gen g, const char *s)
+json_gen_str(yajl_gen g, const char *s)
 {
 	return (yajl_gen_string(g, (const unsigned char *)s, strlen(s)) ==
 	    yajl_gen_status_ok ? 0 : -1);
 }
 
 int
-pd_json_gen_kv_str(yajl_gen g, const char *k, const char *v)
+json_gen_kv_str(yajl_gen g, const char *k, const char *v)
 {
-	if (pd_json_gen_str(g, k) == -1)
+	if (json_gen_str(g, k) == -1)
 		return (-1);
 	if (v == NULL)
 		return (yajl_gen_null(g) == yajl_gen_status_ok ? 0 : -1);
-	return (pd_json_gen_str(g, v));
+	return (json_gen_str(g, v));
 }
 
 int
-pd_json_gen_kv_int(yajl_gen g, const char *k, long long v)
+json_gen_kv_int(yajl_gen g, const char *k, long long v)
 {
-	if (pd_json_gen_str(g, k) == -1)
+	if (json_gen_str(g, k) == -1)
 		return (-1);
 	return (yajl_gen_integer(g, v) == yajl_gen_status_ok ? 0 : -1);
 }
 
 int
-pd_json_gen_kv_bool(yajl_gen g, const char *k, int v)
+json_gen_kv_bool(yajl_gen g, const char *k, int v)
 {
-	if (pd_json_gen_str(g, k) == -1)
+	if (json_gen_str(g, k) == -1)
 		return (-1);
 	return (yajl_gen_bool(g, v) == yajl_gen_status_ok ? 0 : -1);
 }
 
 int
-pd_json_gen_kv_null(yajl_gen g, const char *k)
+json_gen_kv_null(yajl_gen g, const char *k)
 {
-	if (pd_json_gen_str(g, k) == -1)
+	if (json_gen_str(g, k) == -1)
 		return (-1);
 	return (yajl_gen_null(g) == yajl_gen_status_ok ? 0 : -1);
 }
 
 int
-pd_json_gen_flush(yajl_gen g, struct pd_buf *out)
+json_gen_flush(yajl_gen g, struct pd_buf *out)
 {
 	const unsigned char	*p;
 	size_t			 len;
@@ -191,7 +191,7 @@ pd_json_gen_flush(yajl_gen g, struct pd_buf *out)
 }
 
 int
-pd_json_append_string(struct pd_buf *b, const char *s, size_t len)
+json_append_string(struct pd_buf *b, const char *s, size_t len)
 {
 	static const char	hex[] = "0123456789abcdef";
 	size_t			i;

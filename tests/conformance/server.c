@@ -106,8 +106,8 @@ ns_connect(struct sio_socket *sock, yajl_val auth, const char *authz,
 	if (auth == NULL) {
 		(void)pd_buf_appends(&b, "{}");
 	} else if ((g = yajl_gen_alloc(NULL)) != NULL) {
-		if (pd_json_gen_value(g, auth) == 0)
-			(void)pd_json_gen_flush(g, &b);
+		if (json_gen_value(g, auth) == 0)
+			(void)json_gen_flush(g, &b);
 		yajl_gen_free(g);
 	}
 	(void)pd_buf_cstr(&b);
@@ -143,15 +143,15 @@ args_tail(yajl_val args, const char *name, struct pd_buf *out)
 	rc = -1;
 	if (yajl_gen_array_open(g) != yajl_gen_status_ok)
 		goto out;
-	if (name != NULL && pd_json_gen_str(g, name) == -1)
+	if (name != NULL && json_gen_str(g, name) == -1)
 		goto out;
 	for (i = 1; i < args->u.array.len; i++) {
-		if (pd_json_gen_value(g, args->u.array.values[i]) == -1)
+		if (json_gen_value(g, args->u.array.values[i]) == -1)
 			goto out;
 	}
 	if (yajl_gen_array_close(g) != yajl_gen_status_ok)
 		goto out;
-	rc = pd_json_gen_flush(g, out);
+	rc = json_gen_flush(g, out);
 out:
 	yajl_gen_free(g);
 	return (rc);

@@ -1,0 +1,59 @@
+/*
+ * main: the Paper Dynasty Kore module.
+ *
+ * Wires the layers together in each worker, bottom up: configuration,
+ * transport (Engine.IO, Socket.IO), then the game service.  The route
+ * handlers named in kore.conf live here or in src/api/.
+ */
+#include <kore/kore.h>
+#include <kore/http.h>
+
+#include <string.h>
+
+#include "app/config.h"
+#include "service/gateway.h"
+#include "transport/eio.h"
+#include "transport/sio.h"
+
+void	kore_worker_configure(void);
+int	pd_socketio(struct http_request *);
+int	pd_healthz(struct http_request *);
+
+void
+kore_worker_configure(void)
+{
+	struct eio_config	ecfg;
+	struct sio_config	scfg;
+	char			err[128];
+
+	if (pd_config_load(err, sizeof(err)) == -1)
+		fatal("configuration: %s", err);
+
+	memset(&ecfg, 0, sizeof(ecfg));
+	ecfg.ping_interval = pd_cfg.ping_interval;
+	ecfg.ping_timeout = pd_cfg.ping_timeout;
+	ecfg.upgrade_timeout = 10000;
+	ecfg.max_payload = 1000000;
+	ecfg.max_queue = 4 * 1024 * 1024;
+	eio_init(&ecfg);
+
+	scfg.connect_timeout = 45000;
+	sio_init(&scfg);
+	pd_gateway_init();
+}
+
+int
+pd_socketio(struct http_request *req)
+{
+	return (eio_http(req, &sio_eio_hooks));
+}
+
+int
+pd_healthz(struct http_request *req)
+{
+	static const char	body[] = "{\"status\":\"ok\"}";
+
+	http_response_header(req, "content-type", "application/json");
+	http_response(req, HTTP_STATUS_OK, body, sizeof(body) - 1);
+	return (KORE_RESULT_OK);
+}
