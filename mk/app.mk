@@ -8,5 +8,6 @@ APP_OBJ		= $(APP_SRC:%.c=$(BUILD)/rel/%.o) $(ENGINE_OBJS_REL)
 
 $(BUILD)/pd.so: $$(APP_OBJ)
 	$(CC) -shared -o $@ $(APP_OBJ) $(LIBS) -lpq
+	@scripts/check-symbols.sh $@
 
 ALL_TARGETS	+= $(BUILD)/pd.so

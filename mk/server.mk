@@ -21,6 +21,7 @@ CONFORMANCE_OBJ	= $(CONFORMANCE_SRC:%.c=$(BUILD)/rel/%.o)
 
 $(BUILD)/conformance.so: $$(CONFORMANCE_OBJ)
 	$(CC) -shared -o $@ $(CONFORMANCE_OBJ) $(LIBS)
+	@scripts/check-symbols.sh $@
 
 ALL_TARGETS	+= $(BUILD)/conformance.so
 

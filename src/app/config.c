@@ -47,6 +47,9 @@ pd_config_load(char *err, size_t errlen)
 		(void)snprintf(pd_cfg.database_url,
 		    sizeof(pd_cfg.database_url), "%s", v);
 
+	v = getenv("CONNECTION_RECOVERY");
+	pd_cfg.recovery = !(v != NULL && strcmp(v, "off") == 0);
+
 	v = getenv("RATE_LIMITS");
 	pd_cfg.rate_limits = !(v != NULL && strcmp(v, "off") == 0);
 	pd_cfg.roll_ttl_ms = (unsigned int)env_long("ROLL_TTL_SECONDS", 300,

@@ -18,6 +18,7 @@ struct pd_config {
 	unsigned int	ping_interval;		/* PING_INTERVAL_MS */
 	unsigned int	ping_timeout;		/* PING_TIMEOUT_MS */
 	int64_t		token_ttl;		/* TOKEN_TTL_SECONDS, REST */
+	int		recovery;		/* CONNECTION_RECOVERY != off */
 };
 
 extern struct pd_config	pd_cfg;

@@ -8,10 +8,16 @@
 #include <kore/kore.h>
 #include <kore/http.h>
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "api/api.h"
 #include "app/config.h"
+#include "app/metrics.h"
+#include "store/db.h"
+#include "service/games.h"
 #include "service/gateway.h"
+#include "service/ratelimit.h"
 #include "transport/eio.h"
 #include "transport/sio.h"
 
@@ -26,8 +32,12 @@ kore_worker_configure(void)
 	struct sio_config	scfg;
 	char			err[128];
 
-	if (pd_config_load(err, sizeof(err)) == -1)
+	if (pd_config_load(err, sizeof(err)) == -1 ||
+	    pd_rl_configure(getenv("RATE_LIMITS"), err, sizeof(err)) == -1)
 		fatal("configuration: %s", err);
+	pd_metrics_init();
+	pd_db_init();
+	pd_api_init();
 
 	memset(&ecfg, 0, sizeof(ecfg));
 	ecfg.ping_interval = pd_cfg.ping_interval;
@@ -40,6 +50,7 @@ kore_worker_configure(void)
 	scfg.connect_timeout = 45000;
 	sio_init(&scfg);
 	pd_gateway_init();
+	pd_games_init();
 }
 
 int

@@ -18,6 +18,10 @@ static void	hmac(const uint8_t *, size_t, const char *, size_t,
 static int	header_ok(const uint8_t *, size_t);
 static enum jwt_result claims_parse(const uint8_t *, size_t,
 		    struct jwt_claims *, const char **);
+static int64_t	claim_time(yajl_val);
+
+/* NumericDates are clamped to year 9999: a double out of int64 is UB. */
+#define JWT_TIME_MAX	253402300799LL
 
 static int
 b64url_decode(const char *s, size_t len, uint8_t **out, size_t *outlen)
@@ -77,6 +81,22 @@ header_ok(const uint8_t *json, size_t len)
 	return (ok);
 }
 
+static int64_t
+claim_time(yajl_val v)
+{
+	double	d;
+
+	if (YAJL_IS_INTEGER(v))
+		d = (double)YAJL_GET_INTEGER(v);
+	else
+		d = YAJL_GET_DOUBLE(v);
+	if (!(d > -JWT_TIME_MAX))	/* NaN too */
+		return (-JWT_TIME_MAX);
+	if (d > JWT_TIME_MAX)
+		return (JWT_TIME_MAX);
+	return (YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : (int64_t)d);
+}
+
 static enum jwt_result
 claims_parse(const uint8_t *json, size_t len, struct jwt_claims *c,
     const char **why)
@@ -105,9 +125,8 @@ claims_parse(const uint8_t *json, size_t len, struct jwt_claims *c,
 		goto out;
 	}
 	(void)snprintf(c->sub, sizeof(c->sub), "%s", sub);
-	c->exp = (int64_t)YAJL_GET_DOUBLE(exp);
-	c->iat = (iat != NULL && YAJL_IS_NUMBER(iat)) ?
-	    (int64_t)YAJL_GET_DOUBLE(iat) : 0;
+	c->exp = claim_time(exp);
+	c->iat = (iat != NULL && YAJL_IS_NUMBER(iat)) ? claim_time(iat) : 0;
 	c->name[0] = '\0';
 	if (name != NULL)
 		(void)snprintf(c->name, sizeof(c->name), "%s", name);

@@ -15,8 +15,10 @@
 
 #include "service/gateway.h"
 
+struct pd_job;
+
 struct pd_req {
-	struct pd_client	*client;
+	struct pd_client	*client;	/* NULL: the socket is gone */
 	const char		*event;
 	yajl_val		 data;		/* first argument, or NULL */
 	int64_t			 ack;		/* -1: no ack callback */
@@ -34,12 +36,33 @@ void	pd_reply_ack(const struct pd_req *, const char *json, size_t len);
 void	pd_reply_error(const struct pd_req *, const char *event,
 	    const char *code, const char *message, const char *field);
 
+/* The error event of a client event (outcome_rejected, ...). */
+const char	*pd_error_event(const char *event);
+
+/* Replies on behalf of a queued job (its socket may be gone). */
+void	pd_job_req(const struct pd_job *, struct pd_req *);
+void	pd_job_error(const struct pd_job *, const char *code,
+	    const char *message, const char *field);
+void	pd_job_error_ids(const char *sock_id, const char *event, int64_t ack,
+	    const char *code, const char *message, const char *field);
+
 /* From the gateway. */
 void	pd_events_user_disconnected(const char *game_id, const char *user_id);
-void	pd_events_client_gone(struct pd_client *);
 
-/* Handlers, one per client event. */
+/* Handlers, one per client event (ev_*.c). */
 void	ev_heartbeat(struct pd_req *);
 void	ev_refresh_token(struct pd_req *);
+void	ev_join_game(struct pd_req *);
+void	ev_leave_game(struct pd_req *);
+void	ev_get_lineup(struct pd_req *);
+void	ev_get_box_score(struct pd_req *);
+void	ev_request_game_state(struct pd_req *);
+void	ev_defensive_decision(struct pd_req *);
+void	ev_offensive_decision(struct pd_req *);
+void	ev_roll_dice(struct pd_req *);
+void	ev_manual_outcome(struct pd_req *);
+void	ev_pinch_hitter(struct pd_req *);
+void	ev_defensive_replacement(struct pd_req *);
+void	ev_pitching_change(struct pd_req *);
 
 #endif

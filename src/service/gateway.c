@@ -9,8 +9,11 @@
 #include <time.h>
 
 #include "app/config.h"
+#include "app/metrics.h"
 #include "service/events.h"
 #include "service/gateway.h"
+#include "service/ratelimit.h"
+#include "service/recovery.h"
 #include "util/json.h"
 
 static int	gw_connect(struct sio_socket *, yajl_val, const char *,
@@ -82,6 +85,7 @@ gw_connect(struct sio_socket *sock, yajl_val auth, const char *authz,
 	struct jwt_claims	 claims;
 	const char		*token, *code, *why;
 	char			 room[JWT_SUB_MAX + 8];
+	int			 rc;
 
 	token = json_string(auth, "token");
 	if (token == NULL && authz != NULL &&
@@ -91,33 +95,47 @@ gw_connect(struct sio_socket *sock, yajl_val auth, const char *authz,
 		(void)snprintf(err->message, sizeof(err->message),
 		    "Authentication token missing");
 		(void)snprintf(err->code, sizeof(err->code), "AUTH_MISSING");
-		return (-1);
+		return (SIO_CONNECT_REFUSE);
 	}
 	if ((code = token_check(token, &claims, &why)) != NULL) {
 		(void)snprintf(err->message, sizeof(err->message),
 		    "Authentication failed: %s", why);
 		(void)snprintf(err->code, sizeof(err->code), "%s", code);
-		return (-1);
+		return (SIO_CONNECT_REFUSE);
 	}
 
 	c = kore_calloc(1, sizeof(*c));
 	c->sock = sock;
+	c->limits = kore_calloc(1, sizeof(struct pd_rl));
+	pd_rl_init(c->limits, kore_time_ms());
 	(void)snprintf(c->user_id, sizeof(c->user_id), "%s", claims.sub);
 	(void)snprintf(c->name, sizeof(c->name), "%s", claims.name);
 	c->token_exp = claims.exp;
+	sio_set_udata(sock, c);
+
+	/* A recovery takes the old socket id back: do it before the rest. */
+	rc = SIO_CONNECT_OK;
+	if (pd_recovery_start(c, json_string(auth, "pid"),
+	    json_string(auth, "offset")) == 0)
+		rc = SIO_CONNECT_PENDING;
+	else
+		pd_recovery_set_pid(c);
+
 	if (pd_connmgr_connect(connmgr, sio_socket_id(sock), c->user_id) ==
 	    -1) {
+		sio_set_udata(sock, NULL);
+		kore_free(c->limits);
 		kore_free(c);
 		(void)snprintf(err->message, sizeof(err->message),
 		    "Server error");
 		(void)snprintf(err->code, sizeof(err->code), "INTERNAL_ERROR");
-		return (-1);
+		return (SIO_CONNECT_REFUSE);
 	}
-	sio_set_udata(sock, c);
+	pd_metrics_connection(1);
 	pd_room_user(room, sizeof(room), c->user_id);
 	sio_join(sock, room);
 	expiry_arm(c);
-	return (0);
+	return (rc);
 }
 
 static void
@@ -145,6 +163,7 @@ gw_event(struct sio_socket *sock, const char *name, yajl_val args,
 static void
 gw_user_left(void *arg, const char *game_id, const char *user_id)
 {
+	pd_metrics_room(-1);
 	pd_events_user_disconnected(game_id, user_id);
 }
 
@@ -157,8 +176,9 @@ gw_disconnect(struct sio_socket *sock, const char *reason)
 		return;
 	pd_connmgr_disconnect(connmgr, sio_socket_id(sock), gw_user_left, c);
 	pd_deadline_cancel(&c->expiry);
-	pd_events_client_gone(c);
+	pd_metrics_connection(-1);
 	sio_set_udata(sock, NULL);
+	kore_free(c->limits);
 	kore_free(c);
 }
 

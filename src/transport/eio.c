@@ -246,8 +246,11 @@ query_get(const char *qs, const char *key, char *out, size_t outlen)
 		if ((size_t)(end - p) > klen && strncmp(p, key, klen) == 0 &&
 		    p[klen] == '=') {
 			vlen = (size_t)(end - p) - klen - 1;
-			if (vlen >= outlen)
-				return (0);
+			/* Present but too long: an empty value matches nothing. */
+			if (vlen >= outlen) {
+				out[0] = '\0';
+				return (1);
+			}
 			memcpy(out, p + klen + 1, vlen);
 			out[vlen] = '\0';
 			return (1);

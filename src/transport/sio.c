@@ -57,6 +57,8 @@ struct sio_room {
 
 struct sio_socket {
 	char				 id[SIO_ID_LEN + 1];
+	char				 pid[SIO_PID_MAX];
+	int				 pending;	/* CONNECT not answered */
 	struct sio_client		*client;
 	struct sio_namespace		*nsp;
 	void				*udata;
@@ -314,6 +316,8 @@ client_packet(struct sio_client *c, struct sio_packet *pkt,
 		client_protocol_error(c, "packet for an unconnected namespace");
 		return;
 	}
+	if (sock->pending)
+		return;
 
 	switch (pkt->type) {
 	case SIO_DISCONNECT:
@@ -362,35 +366,82 @@ client_connect(struct sio_client *c, struct sio_packet *pkt)
 
 	sock = socket_new(c, n);
 	memset(&err, 0, sizeof(err));
-	if (n->ops->connect(sock, pkt->data, c->authorization, &err) == -1) {
-		pd_buf_reset(&out);
-		if (sio_header_encode(&out, SIO_CONNECT_ERROR, pkt->nsp, 0,
-		    -1) == 0 && pd_buf_appends(&out, "{\"message\":") == 0 &&
-		    json_append_string(&out, err.message,
-		    strlen(err.message)) == 0) {
-			if (err.code[0] != '\0') {
-				(void)pd_buf_appends(&out,
-				    ",\"data\":{\"code\":");
-				(void)json_append_string(&out, err.code,
-				    strlen(err.code));
-				(void)pd_buf_appendc(&out, '}');
-			}
-			if (pd_buf_appendc(&out, '}') == 0)
-				(void)eio_send(c->eio, EIO_MESSAGE, out.data,
-				    out.len);
-		}
-		/* Refused before it existed: no disconnect callback. */
-		sock->nsp = NULL;
-		socket_free(sock, NULL);
-		return;
+	switch (n->ops->connect(sock, pkt->data, c->authorization, &err)) {
+	case SIO_CONNECT_OK:
+		sio_connect_accept(sock);
+		break;
+	case SIO_CONNECT_PENDING:
+		/* The application answers later, or the client goes. */
+		sock->pending = 1;
+		break;
+	default:
+		sio_connect_refuse(sock, &err);
+		break;
 	}
+}
 
+void
+sio_connect_accept(struct sio_socket *sock)
+{
+	struct sio_client	*c = sock->client;
+
+	sock->pending = 0;
 	pd_deadline_cancel(&c->connect_dl);
 	pd_buf_reset(&out);
-	if (sio_header_encode(&out, SIO_CONNECT, pkt->nsp, 0, -1) == 0 &&
-	    pd_buf_appendf(&out, "{\"sid\":\"%s\"}", sock->id) == 0)
+	if (sio_header_encode(&out, SIO_CONNECT, sio_socket_nsp(sock), 0,
+	    -1) == 0 && pd_buf_appendf(&out, "{\"sid\":\"%s\"", sock->id) == 0 &&
+	    (sock->pid[0] == '\0' || pd_buf_appendf(&out, ",\"pid\":\"%s\"",
+	    sock->pid) == 0) && pd_buf_appendc(&out, '}') == 0)
 		(void)eio_send(c->eio, EIO_MESSAGE, out.data, out.len);
-	n->ops->connected(sock);
+	sock->nsp->ops->connected(sock);
+}
+
+void
+sio_connect_refuse(struct sio_socket *sock, const struct sio_connect_error *err)
+{
+	struct sio_client	*c = sock->client;
+
+	pd_buf_reset(&out);
+	if (sio_header_encode(&out, SIO_CONNECT_ERROR, sio_socket_nsp(sock), 0,
+	    -1) == 0 && pd_buf_appends(&out, "{\"message\":") == 0 &&
+	    json_append_string(&out, err->message,
+	    strlen(err->message)) == 0) {
+		if (err->code[0] != '\0') {
+			(void)pd_buf_appends(&out, ",\"data\":{\"code\":");
+			(void)json_append_string(&out, err->code,
+			    strlen(err->code));
+			(void)pd_buf_appendc(&out, '}');
+		}
+		if (pd_buf_appendc(&out, '}') == 0)
+			(void)eio_send(c->eio, EIO_MESSAGE, out.data, out.len);
+	}
+	/* Refused before it existed: no disconnect callback. */
+	sock->nsp = NULL;
+	socket_free(sock, NULL);
+}
+
+int
+sio_socket_set_id(struct sio_socket *s, const char *id)
+{
+	if (strlen(id) != SIO_ID_LEN || sio_socket_find(id) != NULL)
+		return (-1);
+	LIST_REMOVE(s, hash);
+	(void)snprintf(s->id, sizeof(s->id), "%s", id);
+	LIST_INSERT_HEAD(&socket_table[hash_str(s->id) % SOCKET_BUCKETS], s,
+	    hash);
+	return (0);
+}
+
+void
+sio_socket_set_pid(struct sio_socket *s, const char *pid)
+{
+	(void)snprintf(s->pid, sizeof(s->pid), "%s", pid);
+}
+
+int
+sio_socket_pending(const struct sio_socket *s)
+{
+	return (s->pending);
 }
 
 /*

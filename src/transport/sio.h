@@ -23,6 +23,12 @@
 #include "transport/sio_codec.h"
 
 #define SIO_ID_LEN		20
+#define SIO_PID_MAX		64
+
+/* What a namespace's connect callback answers. */
+#define SIO_CONNECT_REFUSE	-1
+#define SIO_CONNECT_OK		0
+#define SIO_CONNECT_PENDING	1
 #define SIO_MSG_ROOM		203
 
 struct sio_socket;
@@ -41,7 +47,9 @@ struct sio_namespace_ops {
 	/*
 	 * A CONNECT: `auth` is its payload (NULL when absent), and
 	 * `authorization` the handshake's Authorization header or NULL.
-	 * Return 0 to accept, -1 to refuse with `err`.
+	 * Return SIO_CONNECT_OK, SIO_CONNECT_REFUSE with `err`, or
+	 * SIO_CONNECT_PENDING and answer later with sio_connect_accept() or
+	 * sio_connect_refuse() (work to do first, e.g. a state recovery).
 	 */
 	int	(*connect)(struct sio_socket *, yajl_val auth,
 		    const char *authorization, struct sio_connect_error *err);
@@ -80,6 +88,19 @@ int	sio_in_room(const struct sio_socket *, const char *room);
 void	sio_room_emit(const char *nsp, const char *room, const char *json,
 	    size_t len);
 size_t	sio_room_local_count(const char *nsp, const char *room);
+
+/* The answer to a pending CONNECT. */
+void	sio_connect_accept(struct sio_socket *);
+void	sio_connect_refuse(struct sio_socket *,
+	    const struct sio_connect_error *);
+int	sio_socket_pending(const struct sio_socket *);
+/*
+ * Connection state recovery (socket.io >= 4.6): a socket may take back
+ * its old id before it is accepted, and announces a private session id
+ * (pid) in the CONNECT reply when one is set.
+ */
+int	sio_socket_set_id(struct sio_socket *, const char *);
+void	sio_socket_set_pid(struct sio_socket *, const char *);
 
 /* Server-side disconnect; close_engine also ends the connection. */
 void	sio_disconnect(struct sio_socket *, int close_engine);

@@ -9,7 +9,11 @@
 
 static int	json_depth_ok(const char *, size_t);
 
-/* Rejects input nested deeper than JSON_MAX_DEPTH; strings skipped. */
+/*
+ * Rejects input nested deeper than JSON_MAX_DEPTH; strings skipped.  Also
+ * rejects comments, which yajl_tree_parse() accepts but JSON does not: a
+ * quote inside one would hide the brackets after it from this count.
+ */
 static int
 json_depth_ok(const char *s, size_t len)
 {
@@ -30,6 +34,8 @@ json_depth_ok(const char *s, size_t len)
 		case '"':
 			instr = 1;
 			break;
+		case '/':
+			return (0);
 		case '[':
 		case '{':
 			if (++depth > JSON_MAX_DEPTH)
@@ -215,4 +221,22 @@ json_append_string(struct pd_buf *b, const char *s, size_t len)
 		}
 	}
 	return (pd_buf_appendc(b, '"'));
+}
+
+yajl_val
+json_copy(yajl_val v)
+{
+	yajl_gen		 g;
+	const unsigned char	*p;
+	size_t			 len;
+	yajl_val		 copy;
+
+	if ((g = yajl_gen_alloc(NULL)) == NULL)
+		return (NULL);
+	copy = NULL;
+	if (json_gen_value(g, v) == 0 &&
+	    yajl_gen_get_buf(g, &p, &len) == yajl_gen_status_ok)
+		copy = json_parse((const char *)p, len, NULL, 0);
+	yajl_gen_free(g);
+	return (copy);
 }

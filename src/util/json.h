@@ -33,6 +33,9 @@ int		 json_gen_kv_null(yajl_gen, const char *);
 /* Appends the generator's output to a buffer and clears the generator. */
 int		 json_gen_flush(yajl_gen, struct pd_buf *);
 
+/* A deep copy of a parsed value (the caller frees it). */
+yajl_val	 json_copy(yajl_val);
+
 /* Appends `s` as a quoted, escaped JSON string. */
 int		 json_append_string(struct pd_buf *, const char *, size_t);
 

@@ -1,0 +1,338 @@
+/*
+ * ev_common: shared checks and room events, see ev_common.h.
+ */
+#include <kore/kore.h>
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/config.h"
+#include "service/ev_common.h"
+#include "util/json.h"
+
+int64_t
+ev_now_ms(void)
+{
+	struct timespec	ts;
+
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+int
+ev_is_uuid(const char *s)
+{
+	size_t	i;
+
+	if (strlen(s) != GAME_ID_LEN)
+		return (0);
+	for (i = 0; i < GAME_ID_LEN; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return (0);
+		} else if (!isxdigit((unsigned char)s[i])) {
+			return (0);
+		}
+	}
+	return (1);
+}
+
+int
+ev_game_id(const struct pd_req *req, const char **id)
+{
+	const char	*errev = pd_error_event(req->event);
+	yajl_val	 v;
+
+	if (req->data == NULL || !YAJL_IS_OBJECT(req->data)) {
+		pd_reply_error(req, errev, "INVALID_PAYLOAD",
+		    "Payload must be an object", NULL);
+		return (-1);
+	}
+	if ((v = json_get(req->data, "game_id")) == NULL || YAJL_IS_NULL(v)) {
+		pd_reply_error(req, errev, "MISSING_FIELD", "Missing game_id",
+		    "game_id");
+		return (-1);
+	}
+	if (!YAJL_IS_STRING(v) || !ev_is_uuid(YAJL_GET_STRING(v))) {
+		pd_reply_error(req, errev, "INVALID_FORMAT",
+		    "Invalid game_id format", "game_id");
+		return (-1);
+	}
+	*id = YAJL_GET_STRING(v);
+	return (0);
+}
+
+int
+ev_manages(const struct pd_entry *e, const char *user, int side)
+{
+	return (strcmp(side == PD_HOME ? e->home_owner : e->away_owner,
+	    user) == 0);
+}
+
+/*
+ * NOT_AUTHORIZED: no role in this game allows the action (strangers,
+ * spectators).  NOT_YOUR_TURN: a manager of the game, acting for the
+ * other side.
+ */
+int
+ev_authorize(struct pd_job *job, const struct pd_entry *e, enum ev_who who,
+    int team_side)
+{
+	const char	*u = job->user_id;
+	int		 manager, batting, fielding;
+
+	if (who == EV_ANYONE)
+		return (0);
+	manager = ev_manages(e, u, PD_AWAY) || ev_manages(e, u, PD_HOME);
+	batting = pd_game_batting(&e->g);
+	fielding = pd_game_fielding(&e->g);
+
+	switch (who) {
+	case EV_FIELDING:
+		if (ev_manages(e, u, fielding))
+			return (0);
+		break;
+	case EV_BATTING:
+		if (ev_manages(e, u, batting) || strcmp(e->admin, u) == 0)
+			return (0);
+		break;
+	case EV_TEAM:
+		if (ev_manages(e, u, team_side))
+			return (0);
+		break;
+	default:
+		break;
+	}
+	if (manager || strcmp(e->admin, u) == 0)
+		pd_job_error(job, "NOT_YOUR_TURN",
+		    "Not your turn: this belongs to the other side",
+		    "authorization");
+	else
+		pd_job_error(job, "NOT_AUTHORIZED",
+		    "Not authorized for this game", "authorization");
+	return (-1);
+}
+
+int
+ev_game_over(struct pd_job *job, const struct pd_entry *e)
+{
+	if (e->g.status != PD_STATUS_FINAL)
+		return (0);
+	pd_job_error(job, "GAME_OVER", "The game is over", PD_F_GAME_STATE);
+	return (-1);
+}
+
+yajl_gen
+ev_gen(void)
+{
+	return (yajl_gen_alloc(NULL));
+}
+
+/* Moves the generator's output into `out` and frees the generator. */
+int
+ev_gen_take(yajl_gen g, struct pd_buf *out)
+{
+	int	rc;
+
+	if (g == NULL)
+		return (-1);
+	rc = json_gen_flush(g, out);
+	yajl_gen_free(g);
+	return (rc);
+}
+
+int
+ev_obj_put_raw(struct pd_buf *obj, const char *key, const char *raw,
+    size_t len)
+{
+	if (obj->len < 2 || obj->data[obj->len - 1] != '}')
+		return (-1);
+	obj->len--;
+	if ((obj->data[obj->len - 1] != '{' && pd_buf_appendc(obj, ',') == -1) ||
+	    json_append_string(obj, key, strlen(key)) == -1 ||
+	    pd_buf_appendc(obj, ':') == -1 ||
+	    pd_buf_append(obj, raw, len) == -1 ||
+	    pd_buf_appendc(obj, '}') == -1)
+		return (-1);
+	return (0);
+}
+
+int
+ev_obj_put_str(struct pd_buf *obj, const char *key, const char *value)
+{
+	struct pd_buf	v;
+	int		rc;
+
+	pd_buf_init(&v, 0);
+	rc = -1;
+	if (value == NULL)
+		rc = ev_obj_put_raw(obj, key, "null", 4);
+	else if (json_append_string(&v, value, strlen(value)) == 0)
+		rc = ev_obj_put_raw(obj, key, (const char *)v.data, v.len);
+	pd_buf_free(&v);
+	return (rc);
+}
+
+int
+ev_obj_put_int(struct pd_buf *obj, const char *key, long long value)
+{
+	char	num[24];
+	int	n;
+
+	n = snprintf(num, sizeof(num), "%lld", value);
+	return (ev_obj_put_raw(obj, key, num, (size_t)n));
+}
+
+int
+ev_state_json(const struct pd_game *g, int64_t seq, struct pd_buf *out)
+{
+	struct pd_game	*copy;
+	yajl_gen	 gen;
+	int		 rc;
+
+	/* The state shows the seq of the event that carries it. */
+	if ((copy = malloc(sizeof(*copy))) == NULL)
+		return (-1);
+	*copy = *g;
+	copy->seq = seq;
+	rc = -1;
+	if ((gen = ev_gen()) != NULL) {
+		if (pd_json_state(gen, copy) == PD_OK)
+			rc = ev_gen_take(gen, out);
+		else
+			yajl_gen_free(gen);
+	}
+	free(copy);
+	return (rc);
+}
+
+int
+ev_event_add(struct pd_job *job, const char *name, struct pd_buf *obj,
+    int64_t seq)
+{
+	struct pd_buf	*evs = &job->commit.events;
+	struct pd_buf	*data;
+
+	if (job->nout == PD_JOB_EVENTS || ev_obj_put_int(obj, "seq", seq) == -1)
+		return (-1);
+
+	/* Keep the array closed: drop its ']', add ",{...}]". */
+	if (evs->len > 0)
+		evs->len--;
+	if (pd_buf_appendc(evs, evs->len == 0 ? '[' : ',') == -1 ||
+	    pd_buf_appendf(evs, "{\"seq\":%lld,\"event\":\"%s\",\"data\":",
+	    (long long)seq, name) == -1 ||
+	    pd_buf_append(evs, obj->data, obj->len) == -1 ||
+	    pd_buf_appends(evs, "}]") == -1)
+		return (-1);
+
+	data = &job->out_data[job->nout];
+	pd_buf_init(data, 0);
+	if (pd_buf_append(data, obj->data, obj->len) == -1) {
+		pd_buf_free(data);
+		return (-1);
+	}
+	job->out_seq[job->nout] = seq;
+	job->out_name[job->nout++] = name;
+	job->commit.seq = seq;
+	return (0);
+}
+
+void
+ev_broadcast(struct pd_job *job)
+{
+	struct pd_buf	 pkt;
+	char		 room[64];
+	int		 i;
+
+	pd_room_game(room, sizeof(room), job->game_id);
+	pd_buf_init(&pkt, 0);
+	for (i = 0; i < job->nout; i++) {
+		pd_buf_reset(&pkt);
+		/* The last argument is the recovery offset (see recovery.c). */
+		if (pd_buf_appendf(&pkt, "[\"%s\",", job->out_name[i]) == -1 ||
+		    pd_buf_append(&pkt, job->out_data[i].data,
+		    job->out_data[i].len) == -1 ||
+		    (pd_cfg.recovery && pd_buf_appendf(&pkt, ",\"%s:%lld\"",
+		    job->game_id, (long long)job->out_seq[i]) == -1) ||
+		    pd_buf_appendc(&pkt, ']') == -1)
+			break;
+		sio_room_emit("/", room, (const char *)pkt.data, pkt.len);
+	}
+	pd_buf_free(&pkt);
+}
+
+void
+ev_job_reply(struct pd_job *job, const char *event, const char *json,
+    size_t len)
+{
+	struct pd_req	req;
+
+	pd_job_req(job, &req);
+	pd_reply(&req, event, json, len);
+}
+
+void
+ev_job_ack(struct pd_job *job, const char *json, size_t len)
+{
+	struct pd_req	req;
+
+	pd_job_req(job, &req);
+	pd_reply_ack(&req, json, len);
+}
+
+/* The copy a job changes; it becomes the state once committed. */
+struct pd_game *
+ev_state_copy(struct pd_job *job, struct pd_entry *e)
+{
+	if ((job->next = malloc(sizeof(*job->next))) == NULL)
+		return (NULL);
+	*job->next = e->g;
+	return (job->next);
+}
+
+void
+ev_engine_refused(struct pd_job *job, const struct pd_error *err)
+{
+	pd_job_error(job, err->code, err->message, err->field);
+	pd_games_finish(job);
+}
+
+/* The commit carries the whole new state: a restart resumes from it. */
+int
+ev_snapshot_into(struct pd_job *job, const struct pd_game *next)
+{
+	size_t	len;
+
+	free(job->commit.snapshot);
+	if ((job->commit.snapshot = pd_snapshot_str(next, &len)) == NULL)
+		return (-1);
+	job->commit.status = pd_status_name(next->status);
+	return (0);
+}
+
+/* Broadcasts the commit's events and acks the requester with the last. */
+void
+ev_room_done(struct pd_job *job, struct pd_entry *e, enum gs_result rc)
+{
+	if (rc != GS_OK) {
+		ev_commit_failed(job, rc);
+		return;
+	}
+	ev_broadcast(job);
+	if (job->nout > 0)
+		ev_job_ack(job, (const char *)job->out_data[job->nout - 1].data,
+		    job->out_data[job->nout - 1].len);
+	pd_games_finish(job);
+}
+
+void
+ev_commit_failed(struct pd_job *job, enum gs_result rc)
+{
+	pd_job_error(job, "INTERNAL_ERROR", rc == GS_CONFLICT ?
+	    "The game changed meanwhile - try again" :
+	    "Could not save - try again", NULL);
+	pd_games_finish(job);
+}

@@ -1,0 +1,76 @@
+/*
+ * ev_common: what the game event handlers share: the first checks of a
+ * request (payload shape, game_id format), roles, and building the room
+ * events of a commit.
+ *
+ * The order of checks is CONTRACT section 6: shape and always-required
+ * fields, formats, the game's existence (the state manager), then
+ * authorization (ev_authorize), GAME_OVER, the request's own validity
+ * and the game's moment (the engine).
+ */
+#ifndef PD_SERVICE_EV_COMMON_H
+#define PD_SERVICE_EV_COMMON_H
+
+#include <yajl/yajl_gen.h>
+
+#include "service/events.h"
+#include "service/games.h"
+
+/* Who may do an action. */
+enum ev_who {
+	EV_ANYONE,		/* reads: spectators included */
+	EV_FIELDING,		/* the fielding team's manager */
+	EV_BATTING,		/* the batting team's manager or the admin */
+	EV_TEAM			/* the manager of a given team */
+};
+
+/* Checks the payload and game_id; replies and returns -1 on failure. */
+int	ev_game_id(const struct pd_req *, const char **);
+int	ev_is_uuid(const char *);
+
+/* Authorization of a job's user; replies and returns -1 when refused. */
+int	ev_authorize(struct pd_job *, const struct pd_entry *, enum ev_who,
+	    int team_side);
+int	ev_manages(const struct pd_entry *, const char *user, int side);
+
+/* GAME_OVER for a finished game; replies and returns -1. */
+int	ev_game_over(struct pd_job *, const struct pd_entry *);
+
+/*
+ * JSON objects as text: ev_gen() and ev_gen_take() capture what an
+ * engine function writes; ev_obj_put_*() add a field before the closing
+ * brace; ev_event_add() adds seq and records the object as a room event
+ * of the job's commit.
+ */
+yajl_gen ev_gen(void);
+int	ev_gen_take(yajl_gen, struct pd_buf *);
+int	ev_obj_put_raw(struct pd_buf *, const char *, const char *, size_t);
+int	ev_obj_put_str(struct pd_buf *, const char *, const char *);
+int	ev_obj_put_int(struct pd_buf *, const char *, long long);
+int	ev_event_add(struct pd_job *, const char *name, struct pd_buf *obj,
+	    int64_t seq);
+/* The game's state with `seq`, as a JSON object. */
+int	ev_state_json(const struct pd_game *, int64_t seq, struct pd_buf *);
+/* Sends the recorded events to the game's room, in order. */
+void	ev_broadcast(struct pd_job *);
+
+/* Replies to a job's requester: event + ack, or ack only. */
+void	ev_job_reply(struct pd_job *, const char *event, const char *json,
+	    size_t len);
+void	ev_job_ack(struct pd_job *, const char *json, size_t len);
+
+/* After a failed commit: the requester learns, the job ends. */
+void	ev_commit_failed(struct pd_job *, enum gs_result);
+
+/* A job's working copy of the state, and the commit of it. */
+struct pd_game	*ev_state_copy(struct pd_job *, struct pd_entry *);
+int	ev_snapshot_into(struct pd_job *, const struct pd_game *);
+/* The engine said no: tell the requester, end the job. */
+void	ev_engine_refused(struct pd_job *, const struct pd_error *);
+/* Commit callback: broadcast, ack with the last event, end the job. */
+void	ev_room_done(struct pd_job *, struct pd_entry *, enum gs_result);
+
+/* The current time, for the engine. */
+int64_t	ev_now_ms(void);
+
+#endif

@@ -1,0 +1,297 @@
+/*
+ * games: the state manager, see games.h.
+ */
+#include <kore/kore.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/events.h"
+#include "service/games.h"
+#include "util/json.h"
+
+#define ENTRY_BUCKETS		1024
+#define EVICT_INTERVAL_MS	60000
+#define IDLE_MS			(10 * 60 * 1000)
+#define MAX_RETRIES		3
+
+static LIST_HEAD(, pd_entry)	entries[ENTRY_BUCKETS];
+static size_t			nentries;
+
+static unsigned int	 bucket(const char *);
+static struct pd_entry	*entry_get(const char *, int);
+static void		 entry_free(struct pd_entry *);
+static void		 entry_pump(struct pd_entry *);
+static void		 entry_fail_all(struct pd_entry *, const char *,
+			    const char *);
+static void		 load_done(void *, enum gs_result,
+			    const struct gs_row *);
+static void		 commit_done(void *, enum gs_result);
+static void		 job_free(struct pd_job *);
+static void		 evict_run(void *, u_int64_t);
+
+void
+pd_games_init(void)
+{
+	size_t	i;
+
+	for (i = 0; i < ENTRY_BUCKETS; i++)
+		LIST_INIT(&entries[i]);
+	(void)kore_timer_add(evict_run, EVICT_INTERVAL_MS, NULL, 0);
+}
+
+size_t
+pd_games_cached(void)
+{
+	return (nentries);
+}
+
+static unsigned int
+bucket(const char *s)
+{
+	unsigned int	h;
+
+	for (h = 5381; *s != '\0'; s++)
+		h = h * 33 + (unsigned char)*s;
+	return (h % ENTRY_BUCKETS);
+}
+
+static struct pd_entry *
+entry_get(const char *id, int create)
+{
+	struct pd_entry	*e;
+
+	LIST_FOREACH(e, &entries[bucket(id)], hash) {
+		if (strcmp(e->id, id) == 0)
+			return (e);
+	}
+	if (!create)
+		return (NULL);
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return (NULL);
+	(void)snprintf(e->id, sizeof(e->id), "%s", id);
+	TAILQ_INIT(&e->jobs);
+	e->last_used = kore_time_ms();
+	LIST_INSERT_HEAD(&entries[bucket(id)], e, hash);
+	nentries++;
+	return (e);
+}
+
+static void
+entry_free(struct pd_entry *e)
+{
+	LIST_REMOVE(e, hash);
+	nentries--;
+	free(e);
+}
+
+int64_t
+pd_games_next_seq(const struct pd_entry *e)
+{
+	return (e->g.seq + 1);
+}
+
+void
+pd_games_submit(const char *sock_id, const char *user_id,
+    const char *game_id, const char *event, int64_t ack, yajl_val data,
+    pd_job_fn fn)
+{
+	struct pd_entry	*e;
+	struct pd_job	*job;
+
+	if ((e = entry_get(game_id, 1)) == NULL ||
+	    (job = calloc(1, sizeof(*job))) == NULL) {
+		pd_job_error_ids(sock_id, event, ack, "INTERNAL_ERROR",
+		    "Server out of memory", NULL);
+		return;
+	}
+	(void)snprintf(job->sock_id, sizeof(job->sock_id), "%s", sock_id);
+	(void)snprintf(job->user_id, sizeof(job->user_id), "%s", user_id);
+	(void)snprintf(job->game_id, sizeof(job->game_id), "%s", game_id);
+	job->event = event;
+	job->ack = ack;
+	job->fn = fn;
+	job->entry = e;
+	job->data = data != NULL ? json_copy(data) : NULL;
+	gs_commit_init(&job->commit);
+	TAILQ_INSERT_TAIL(&e->jobs, job, link);
+	entry_pump(e);
+}
+
+/*
+ * Runs the jobs of `e` in order.  A job may finish synchronously (reads)
+ * or later (commits); `pumping` keeps this a loop rather than a
+ * recursion when they finish at once.
+ */
+static void
+entry_pump(struct pd_entry *e)
+{
+	struct pd_job	*job;
+
+	if (e->pumping)
+		return;
+	e->pumping = 1;
+	while (!e->busy && !e->loading && (job = TAILQ_FIRST(&e->jobs)) !=
+	    NULL) {
+		if (!e->loaded || e->stale) {
+			e->loading = 1;
+			if (gs_load(e->id, load_done, e) == -1) {
+				e->loading = 0;
+				entry_fail_all(e, "INTERNAL_ERROR",
+				    "Database unavailable - try again");
+			}
+			break;
+		}
+		e->busy = 1;
+		e->last_used = kore_time_ms();
+		job->fn(job, e);
+	}
+	e->pumping = 0;
+	/* A job that finished while we were looping left more to run. */
+	if (!e->busy && !e->loading && e->loaded && !e->stale &&
+	    !TAILQ_EMPTY(&e->jobs))
+		entry_pump(e);
+}
+
+static void
+entry_fail_all(struct pd_entry *e, const char *code, const char *message)
+{
+	struct pd_job	*job;
+
+	while ((job = TAILQ_FIRST(&e->jobs)) != NULL) {
+		pd_job_error(job, code, message, NULL);
+		TAILQ_REMOVE(&e->jobs, job, link);
+		job_free(job);
+	}
+}
+
+static void
+load_done(void *arg, enum gs_result rc, const struct gs_row *row)
+{
+	struct pd_entry	*e = arg;
+	struct pd_error	 err;
+	char		 msg[128];
+
+	e->loading = 0;
+	if (rc == GS_NOT_FOUND) {
+		(void)snprintf(msg, sizeof(msg), "Game %s not found", e->id);
+		entry_fail_all(e, "GAME_NOT_FOUND", msg);
+		if (!e->busy)
+			entry_free(e);
+		return;
+	}
+	if (rc != GS_OK || pd_snapshot_read(&e->g, row->snapshot, &err) ==
+	    PD_ERR) {
+		if (rc == GS_OK)
+			kore_log(LOG_ERR, "game %s: bad snapshot: %s", e->id,
+			    err.message);
+		e->loaded = 0;
+		entry_fail_all(e, "INTERNAL_ERROR",
+		    "Database unavailable - try again");
+		return;
+	}
+	e->g.seq = row->seq;
+	e->version = row->version;
+	(void)snprintf(e->admin, sizeof(e->admin), "%s", row->admin);
+	(void)snprintf(e->away_owner, sizeof(e->away_owner), "%s",
+	    row->away_owner);
+	(void)snprintf(e->home_owner, sizeof(e->home_owner), "%s",
+	    row->home_owner);
+	e->loaded = 1;
+	e->stale = 0;
+	entry_pump(e);
+}
+
+void
+pd_games_commit(struct pd_job *job, struct pd_entry *e,
+    void (*done)(struct pd_job *, struct pd_entry *, enum gs_result))
+{
+	job->done = done;
+	job->commit.game_id = e->id;
+	job->commit.version = e->version;
+	job->commit.user_id = job->user_id;
+	if (gs_commit(&job->commit, commit_done, job) == -1)
+		done(job, e, GS_ERROR);
+}
+
+static void
+commit_done(void *arg, enum gs_result rc)
+{
+	struct pd_job	*job = arg;
+	struct pd_entry	*e = job->entry;
+
+	switch (rc) {
+	case GS_OK:
+		if (job->next != NULL)
+			e->g = *job->next;
+		e->g.seq = job->commit.seq;
+		e->version++;
+		job->done(job, e, GS_OK);
+		return;
+	case GS_CONFLICT:
+		/* Someone else moved the game on: reload, run again. */
+		e->stale = 1;
+		if (job->retries++ < MAX_RETRIES) {
+			free(job->next);
+			job->next = NULL;
+			gs_commit_free(&job->commit);
+			gs_commit_init(&job->commit);
+			while (job->nout > 0)
+				pd_buf_free(&job->out_data[--job->nout]);
+			job->done = NULL;
+			e->busy = 0;
+			entry_pump(e);
+			return;
+		}
+		job->done(job, e, GS_CONFLICT);
+		return;
+	default:
+		/* Committed or not, we cannot tell: the database decides. */
+		e->stale = 1;
+		job->done(job, e, rc);
+		return;
+	}
+}
+
+void
+pd_games_finish(struct pd_job *job)
+{
+	struct pd_entry	*e = job->entry;
+
+	TAILQ_REMOVE(&e->jobs, job, link);
+	job_free(job);
+	e->busy = 0;
+	e->last_used = kore_time_ms();
+	entry_pump(e);
+}
+
+static void
+job_free(struct pd_job *job)
+{
+	int	i;
+
+	for (i = 0; i < job->nout; i++)
+		pd_buf_free(&job->out_data[i]);
+	if (job->data != NULL)
+		yajl_tree_free(job->data);
+	free(job->next);
+	gs_commit_free(&job->commit);
+	free(job);
+}
+
+static void
+evict_run(void *arg, u_int64_t now)
+{
+	struct pd_entry	*e, *next;
+	size_t		 i;
+
+	for (i = 0; i < ENTRY_BUCKETS; i++) {
+		for (e = LIST_FIRST(&entries[i]); e != NULL; e = next) {
+			next = LIST_NEXT(e, hash);
+			if (!e->busy && !e->loading &&
+			    TAILQ_EMPTY(&e->jobs) &&
+			    now - e->last_used > IDLE_MS)
+				entry_free(e);
+		}
+	}
+}

@@ -1,0 +1,286 @@
+/*
+ * gamestore: games in PostgreSQL, see gamestore.h.
+ *
+ * Each call is one statement through the db layer (src/store/db.c),
+ * which reports lost connections and timeouts as failures.  A struct
+ * gs_call carries the caller's callback to the db callback.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "store/gamestore.h"
+
+struct gs_call {
+	void	(*load_cb)(void *, enum gs_result, const struct gs_row *);
+	void	(*commit_cb)(void *, enum gs_result);
+	void	(*text_cb)(void *, enum gs_result, const char *, size_t);
+	void	*arg;
+	int	 reverse;
+};
+
+static struct gs_call	*call_new(void *);
+static void		 load_done(const struct pd_db_result *, void *);
+static void		 commit_done(const struct pd_db_result *, void *);
+static void		 text_done(const struct pd_db_result *, void *);
+static int		 text_query(const char *, const char *, const char *,
+			    int, void (*)(void *, enum gs_result, const char *,
+			    size_t), void *);
+
+static const char sql_load[] =
+    "SELECT g.snapshot, g.version, g.seq, g.admin_user_id, "
+    "a.owner_user_id, h.owner_user_id "
+    "FROM games g JOIN teams a ON a.id = g.away_team_id "
+    "JOIN teams h ON h.id = g.home_team_id WHERE g.id = $1::uuid";
+
+/*
+ * One statement, one transaction: the version check gates every insert
+ * (they all select FROM g), so a stale writer changes nothing.
+ */
+static const char sql_commit[] =
+    "WITH g AS (UPDATE games SET version = version + 1, "
+    "seq = $3::bigint, snapshot = COALESCE($4, snapshot), "
+    "status = COALESCE($5, status), updated_at = now() "
+    "WHERE id = $1::uuid AND version = $2::bigint RETURNING id), "
+    "ev AS (INSERT INTO game_events (game_id, seq, event, data) "
+    "SELECT g.id, (x->>'seq')::bigint, x->>'event', x->'data' "
+    "FROM g, jsonb_array_elements($6::jsonb) AS x RETURNING 1), "
+    "ro AS (INSERT INTO rolls (roll_id, game_id, user_id, data, status, "
+    "rolled_at) SELECT $9::jsonb->>'roll_id', g.id, $8, $9::jsonb, "
+    "'pending', now() FROM g WHERE $7 = 'roll' RETURNING 1), "
+    "rx AS (UPDATE rolls SET status = 'expired' FROM g "
+    "WHERE rolls.roll_id = $11 AND rolls.status = 'pending' RETURNING 1), "
+    "de AS (INSERT INTO decisions (game_id, user_id, side, data) "
+    "SELECT g.id, $8, $9::jsonb->>'side', $9::jsonb->'decision' FROM g "
+    "WHERE $7 = 'decision' RETURNING 1), "
+    "pl AS (INSERT INTO plays (game_id, play_number, roll_id, user_id, "
+    "result) SELECT g.id, ($9::jsonb->>'play_number')::int, "
+    "$9::jsonb->>'roll_id', $8, $9::jsonb FROM g WHERE $7 = 'play' "
+    "RETURNING 1), "
+    "ru AS (UPDATE rolls SET status = 'used' FROM g "
+    "WHERE $7 = 'play' AND rolls.roll_id = $9::jsonb->>'roll_id' "
+    "RETURNING 1), "
+    "su AS (INSERT INTO substitutions (game_id, user_id, type, data) "
+    "SELECT g.id, $8, $9::jsonb->>'type', $9::jsonb FROM g "
+    "WHERE $7 = 'sub' RETURNING 1), "
+    "lu AS (INSERT INTO lineup_entries (game_id, lineup_id, team_id, "
+    "card_id, position, batting_order, is_starter, status) "
+    "SELECT g.id, (y->>'lineup_id')::int, (y->>'team_id')::int, "
+    "(y->>'card_id')::int, y->>'position', "
+    "(y->>'batting_order')::int, (y->>'is_starter')::boolean, "
+    "y->>'status' FROM g, jsonb_array_elements($10::jsonb) AS y "
+    "ON CONFLICT (game_id, lineup_id) DO UPDATE SET "
+    "position = EXCLUDED.position, batting_order = EXCLUDED.batting_order, "
+    "status = EXCLUDED.status RETURNING 1) "
+    "SELECT count(*) FROM g";
+
+static const char sql_events[] =
+    "SELECT json_build_object('event', event, 'data', data)::text "
+    "FROM game_events WHERE game_id = $1::uuid AND seq > $2::bigint "
+    "ORDER BY seq LIMIT 10000";
+
+static const char sql_plays[] =
+    "SELECT result::text FROM plays WHERE game_id = $1::uuid "
+    "ORDER BY play_number DESC LIMIT $2::int";
+
+void
+gs_commit_init(struct gs_commit *c)
+{
+	memset(c, 0, sizeof(*c));
+	pd_buf_init(&c->events, 0);
+	pd_buf_init(&c->action, 0);
+	pd_buf_init(&c->lineup, 0);
+	c->kind = "";
+}
+
+void
+gs_commit_free(struct gs_commit *c)
+{
+	free(c->snapshot);
+	c->snapshot = NULL;
+	pd_buf_free(&c->events);
+	pd_buf_free(&c->action);
+	pd_buf_free(&c->lineup);
+}
+
+static struct gs_call *
+call_new(void *arg)
+{
+	struct gs_call	*c;
+
+	if ((c = calloc(1, sizeof(*c))) != NULL)
+		c->arg = arg;
+	return (c);
+}
+
+static enum gs_result
+db_result(const struct pd_db_result *r)
+{
+	if (r->status != PD_DB_OK) {
+		if (r->status == PD_DB_ERROR)
+			fprintf(stderr, "gamestore: %s\n", r->error);
+		return (GS_ERROR);
+	}
+	return (GS_OK);
+}
+
+int
+gs_load(const char *game_id,
+    void (*cb)(void *, enum gs_result, const struct gs_row *), void *arg)
+{
+	struct gs_call	*c;
+	const char	*params[1];
+
+	if ((c = call_new(arg)) == NULL)
+		return (-1);
+	c->load_cb = cb;
+	params[0] = game_id;
+	if (pd_db_exec(sql_load, 1, params, load_done, c) == NULL) {
+		free(c);
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+load_done(const struct pd_db_result *r, void *arg)
+{
+	struct gs_call	*c = arg;
+	struct gs_row	 row;
+	enum gs_result	 rc;
+
+	memset(&row, 0, sizeof(row));
+	if ((rc = db_result(r)) == GS_OK && r->ntuples == 0)
+		rc = GS_NOT_FOUND;
+	if (rc == GS_OK) {
+		row.snapshot = (char *)pd_db_value(r, 0, 0);
+		row.version = strtoll(pd_db_value(r, 0, 1), NULL, 10);
+		row.seq = strtoll(pd_db_value(r, 0, 2), NULL, 10);
+		(void)snprintf(row.admin, sizeof(row.admin), "%s",
+		    pd_db_value(r, 0, 3));
+		(void)snprintf(row.away_owner, sizeof(row.away_owner), "%s",
+		    pd_db_value(r, 0, 4));
+		(void)snprintf(row.home_owner, sizeof(row.home_owner), "%s",
+		    pd_db_value(r, 0, 5));
+	}
+	c->load_cb(c->arg, rc, rc == GS_OK ? &row : NULL);
+	free(c);
+}
+
+int
+gs_commit(const struct gs_commit *cm, void (*cb)(void *, enum gs_result),
+    void *arg)
+{
+	struct gs_call	*c;
+	const char	*params[11];
+	char		 version[24], seq[24];
+
+	if ((c = call_new(arg)) == NULL)
+		return (-1);
+	c->commit_cb = cb;
+	(void)snprintf(version, sizeof(version), "%lld",
+	    (long long)cm->version);
+	(void)snprintf(seq, sizeof(seq), "%lld", (long long)cm->seq);
+	params[0] = cm->game_id;
+	params[1] = version;
+	params[2] = seq;
+	params[3] = cm->snapshot;
+	params[4] = cm->status;
+	params[5] = cm->events.len ?
+	    pd_buf_cstr((struct pd_buf *)&cm->events) : "[]";
+	params[6] = cm->kind;
+	params[7] = cm->user_id;
+	params[8] = cm->action.len ?
+	    pd_buf_cstr((struct pd_buf *)&cm->action) : "{}";
+	params[9] = cm->lineup.len ?
+	    pd_buf_cstr((struct pd_buf *)&cm->lineup) : "[]";
+	params[10] = cm->expired_roll;
+	if (pd_db_exec(sql_commit, 11, params, commit_done, c) == NULL) {
+		free(c);
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+commit_done(const struct pd_db_result *r, void *arg)
+{
+	struct gs_call	*c = arg;
+	enum gs_result	 rc;
+
+	if ((rc = db_result(r)) == GS_OK && (r->ntuples != 1 ||
+	    strcmp(pd_db_value(r, 0, 0), "1") != 0))
+		rc = GS_CONFLICT;
+	c->commit_cb(c->arg, rc);
+	free(c);
+}
+
+static int
+text_query(const char *sql, const char *game_id, const char *second,
+    int reverse, void (*cb)(void *, enum gs_result, const char *, size_t),
+    void *arg)
+{
+	struct gs_call	*c;
+	const char	*params[2];
+
+	if ((c = call_new(arg)) == NULL)
+		return (-1);
+	c->text_cb = cb;
+	c->reverse = reverse;
+	params[0] = game_id;
+	params[1] = second;
+	if (pd_db_exec(sql, 2, params, text_done, c) == NULL) {
+		free(c);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Rows of one JSON column each, joined into a JSON array. */
+static void
+text_done(const struct pd_db_result *r, void *arg)
+{
+	struct gs_call	*c = arg;
+	struct pd_buf	 out;
+	enum gs_result	 rc;
+	int		 i, n;
+
+	pd_buf_init(&out, 0);
+	if ((rc = db_result(r)) == GS_OK) {
+		n = r->ntuples;
+		if (pd_buf_appendc(&out, '[') == -1)
+			rc = GS_ERROR;
+		for (i = 0; i < n && rc == GS_OK; i++) {
+			if ((i > 0 && pd_buf_appendc(&out, ',') == -1) ||
+			    pd_buf_appends(&out, pd_db_value(r,
+			    c->reverse ? n - 1 - i : i, 0)) == -1)
+				rc = GS_ERROR;
+		}
+		if (rc == GS_OK && pd_buf_appendc(&out, ']') == -1)
+			rc = GS_ERROR;
+	}
+	c->text_cb(c->arg, rc, (const char *)out.data, out.len);
+	pd_buf_free(&out);
+	free(c);
+}
+
+int
+gs_events_since(const char *game_id, int64_t last_seq,
+    void (*cb)(void *, enum gs_result, const char *, size_t), void *arg)
+{
+	char	seq[24];
+
+	(void)snprintf(seq, sizeof(seq), "%lld", (long long)last_seq);
+	return (text_query(sql_events, game_id, seq, 0, cb, arg));
+}
+
+int
+gs_recent_plays(const char *game_id, int n,
+    void (*cb)(void *, enum gs_result, const char *, size_t), void *arg)
+{
+	char	count[16];
+
+	(void)snprintf(count, sizeof(count), "%d", n);
+	return (text_query(sql_plays, game_id, count, 1, cb, arg));
+}
