@@ -32,11 +32,13 @@ struct recover_ctx {
 	char		sid[SIO_ID_LEN + 1];
 	char		game_id[GAME_ID_LEN + 1];
 	char		user_id[JWT_SUB_MAX];
+	long long	last_seq;	/* the last event replayed */
 };
 
 static void	make_mac(const char *, const char *, char *, size_t);
 static void	recover_done(void *, enum gs_result, const char *, size_t);
-static void	replay(struct sio_socket *, const char *, yajl_val);
+static long long replay(struct sio_socket *, const char *, yajl_val);
+static int	held_is_new(const char *, size_t, void *);
 
 static void
 make_mac(const char *sid, const char *user, char *out, size_t outlen)
@@ -75,7 +77,7 @@ pd_recovery_start(struct pd_client *c, const char *pid, const char *offset)
 {
 	struct recover_ctx	*ctx;
 	const char		*dot, *colon;
-	char			 sid[SIO_ID_LEN + 1], mac[32];
+	char			 sid[SIO_ID_LEN + 1], mac[32], room[64];
 	char			*end;
 	long long		 seq;
 
@@ -110,8 +112,18 @@ pd_recovery_start(struct pd_client *c, const char *pid, const char *offset)
 		return (-1);
 	}
 	(void)snprintf(ctx->user_id, sizeof(ctx->user_id), "%s", c->user_id);
+	ctx->last_seq = seq;
 	sio_socket_set_pid(c->sock, pid);
+
+	/*
+	 * In the room before reading the log: what is broadcast meanwhile
+	 * is held by Socket.IO until the replay is out, so nothing falls
+	 * between the two.
+	 */
+	pd_room_game(room, sizeof(room), ctx->game_id);
+	sio_join(c->sock, room);
 	if (gs_events_since(ctx->game_id, seq, recover_done, ctx) == -1) {
+		sio_leave(c->sock, room);
 		free(ctx);
 		pd_recovery_set_pid(c);
 		return (-1);
@@ -119,8 +131,8 @@ pd_recovery_start(struct pd_client *c, const char *pid, const char *offset)
 	return (0);
 }
 
-/* Emits one missed room event exactly as it was broadcast. */
-static void
+/* Emits one missed room event exactly as it was broadcast; its seq. */
+static long long
 replay(struct sio_socket *sock, const char *game_id, yajl_val ev)
 {
 	struct pd_buf	 pkt;
@@ -132,10 +144,10 @@ replay(struct sio_socket *sock, const char *game_id, yajl_val ev)
 	data = json_get(ev, "data");
 	seq = json_get(data, "seq");
 	if (name == NULL || data == NULL || seq == NULL || !YAJL_IS_INTEGER(seq))
-		return;
+		return (-1);
 	pd_buf_init(&pkt, 0);
 	if ((g = yajl_gen_alloc(NULL)) == NULL)
-		return;
+		return (-1);
 	if (pd_buf_appendc(&pkt, '[') == 0 &&
 	    json_append_string(&pkt, name, strlen(name)) == 0 &&
 	    pd_buf_appendc(&pkt, ',') == 0 && json_gen_value(g, data) == 0 &&
@@ -145,6 +157,25 @@ replay(struct sio_socket *sock, const char *game_id, yajl_val ev)
 		(void)sio_emit(sock, (const char *)pkt.data, pkt.len);
 	yajl_gen_free(g);
 	pd_buf_free(&pkt);
+	return (YAJL_GET_INTEGER(seq));
+}
+
+/* A held room packet ends with its offset, "...,\"<game>:<seq>\"]". */
+static int
+held_is_new(const char *pkt, size_t len, void *arg)
+{
+	struct recover_ctx	*ctx = arg;
+	const char		*p;
+	long long		 seq;
+
+	if (len < 3 || pkt[len - 1] != ']' || pkt[len - 2] != '"')
+		return (1);
+	for (p = pkt + len - 3; p > pkt && *p != ':' && *p != '"'; p--)
+		;
+	if (*p != ':')
+		return (1);
+	seq = strtoll(p + 1, NULL, 10);
+	return (seq > ctx->last_seq);
 }
 
 static void
@@ -154,6 +185,7 @@ recover_done(void *arg, enum gs_result rc, const char *json, size_t len)
 	struct sio_socket	*sock;
 	struct pd_client	*c;
 	yajl_val		 events;
+	long long		 seq;
 	size_t			 i;
 	char			 room[64];
 
@@ -164,22 +196,25 @@ recover_done(void *arg, enum gs_result rc, const char *json, size_t len)
 	}
 	events = rc == GS_OK ? json_parse(json, len, NULL, 0) : NULL;
 	if (events == NULL || !YAJL_IS_ARRAY(events)) {
-		/* Not recovered: say so with a new pid. */
+		/* Not recovered: say so with a new pid, and leave the room. */
 		pd_recovery_set_pid(c);
 		if (events != NULL)
 			yajl_tree_free(events);
+		pd_room_game(room, sizeof(room), ctx->game_id);
+		sio_leave(sock, room);
 		sio_connect_accept(sock);
 		free(ctx);
 		return;
 	}
-	for (i = 0; i < events->u.array.len; i++)
-		replay(sock, ctx->game_id, events->u.array.values[i]);
+	for (i = 0; i < events->u.array.len; i++) {
+		seq = replay(sock, ctx->game_id, events->u.array.values[i]);
+		if (seq > ctx->last_seq)
+			ctx->last_seq = seq;
+	}
 	yajl_tree_free(events);
 
-	pd_room_game(room, sizeof(room), ctx->game_id);
-	sio_join(sock, room);
 	(void)pd_connmgr_join(pd_gateway_connmgr(), ctx->sid, ctx->game_id,
 	    PD_ROLE_PLAYER);
-	sio_connect_accept(sock);
+	sio_connect_accept_held(sock, held_is_new, ctx);
 	free(ctx);
 }

@@ -55,10 +55,18 @@ struct sio_room {
 	LIST_ENTRY(sio_room)		 hash;
 };
 
+/* A room packet held for a socket whose CONNECT is not answered yet. */
+struct sio_held {
+	TAILQ_ENTRY(sio_held)		 link;
+	size_t				 len;
+	char				 data[];
+};
+
 struct sio_socket {
 	char				 id[SIO_ID_LEN + 1];
 	char				 pid[SIO_PID_MAX];
 	int				 pending;	/* CONNECT not answered */
+	TAILQ_HEAD(, sio_held)		 held;
 	struct sio_client		*client;
 	struct sio_namespace		*nsp;
 	void				*udata;
@@ -91,6 +99,7 @@ static struct sio_socket *socket_new(struct sio_client *,
 static void	socket_free(struct sio_socket *, const char *);
 static int	socket_send(struct sio_socket *, enum sio_type, int64_t,
 		    const char *, size_t, const struct sio_attachment *, int);
+static void	socket_hold(struct sio_socket *, const char *, size_t);
 static void	room_key(struct pd_buf *, const char *, const char *);
 static struct sio_room *room_find(const char *, int);
 static void	room_deliver(const char *, const char *, size_t);
@@ -380,11 +389,42 @@ client_connect(struct sio_client *c, struct sio_packet *pkt)
 	}
 }
 
+/*
+ * Room packets that reach a socket still being recovered wait here; the
+ * application decides on acceptance which of them its replay already
+ * covered.
+ */
+static void
+socket_hold(struct sio_socket *s, const char *packet, size_t len)
+{
+	struct sio_held	*h;
+
+	if ((h = malloc(sizeof(*h) + len)) == NULL)
+		return;
+	h->len = len;
+	memcpy(h->data, packet, len);
+	TAILQ_INSERT_TAIL(&s->held, h, link);
+}
+
 void
 sio_connect_accept(struct sio_socket *sock)
 {
-	struct sio_client	*c = sock->client;
+	sio_connect_accept_held(sock, NULL, NULL);
+}
 
+void
+sio_connect_accept_held(struct sio_socket *sock,
+    int (*keep)(const char *, size_t, void *), void *arg)
+{
+	struct sio_client	*c = sock->client;
+	struct sio_held		*h;
+
+	while ((h = TAILQ_FIRST(&sock->held)) != NULL) {
+		TAILQ_REMOVE(&sock->held, h, link);
+		if (keep == NULL || keep(h->data, h->len, arg))
+			(void)eio_send(c->eio, EIO_MESSAGE, h->data, h->len);
+		free(h);
+	}
 	sock->pending = 0;
 	pd_deadline_cancel(&c->connect_dl);
 	pd_buf_reset(&out);
@@ -480,6 +520,7 @@ socket_new(struct sio_client *c, struct sio_namespace *n)
 	s->client = c;
 	s->nsp = n;
 	TAILQ_INIT(&s->rooms);
+	TAILQ_INIT(&s->held);
 	TAILQ_INSERT_TAIL(&c->sockets, s, link);
 	LIST_INSERT_HEAD(&socket_table[hash_str(s->id) % SOCKET_BUCKETS], s,
 	    hash);
@@ -492,9 +533,14 @@ static void
 socket_free(struct sio_socket *s, const char *reason)
 {
 	struct sio_member	*m;
+	struct sio_held		*h;
 
 	if (reason != NULL && s->nsp != NULL)
 		s->nsp->ops->disconnect(s, reason);
+	while ((h = TAILQ_FIRST(&s->held)) != NULL) {
+		TAILQ_REMOVE(&s->held, h, link);
+		free(h);
+	}
 	while ((m = TAILQ_FIRST(&s->rooms)) != NULL)
 		sio_leave(s, strchr(m->room->name, '\n') + 1);
 	TAILQ_REMOVE(&s->client->sockets, s, link);
@@ -749,7 +795,11 @@ room_deliver(const char *key, const char *packet, size_t len)
 		return;
 	for (m = TAILQ_FIRST(&r->members); m != NULL; m = next) {
 		next = TAILQ_NEXT(m, room_link);
-		(void)eio_send(m->sock->client->eio, EIO_MESSAGE, packet, len);
+		if (m->sock->pending)
+			socket_hold(m->sock, packet, len);
+		else
+			(void)eio_send(m->sock->client->eio, EIO_MESSAGE,
+			    packet, len);
 	}
 }
 

@@ -89,8 +89,14 @@ void	sio_room_emit(const char *nsp, const char *room, const char *json,
 	    size_t len);
 size_t	sio_room_local_count(const char *nsp, const char *room);
 
-/* The answer to a pending CONNECT. */
+/*
+ * The answer to a pending CONNECT.  Room packets that arrived meanwhile
+ * were held (the socket may already be in rooms); they go out before the
+ * CONNECT reply, those that `keep` refuses dropped.
+ */
 void	sio_connect_accept(struct sio_socket *);
+void	sio_connect_accept_held(struct sio_socket *,
+	    int (*keep)(const char *packet, size_t len, void *), void *);
 void	sio_connect_refuse(struct sio_socket *,
 	    const struct sio_connect_error *);
 int	sio_socket_pending(const struct sio_socket *);

@@ -68,11 +68,12 @@ function sleep(ms) {
 /**
  * Starts scripts/serve.sh (or $TEST_SERVE_SCRIPT) and waits until GET /healthz answers (any status).
  *
- * options: workers (default 1), name (used in the log file name),
+ * options: workers (default 1), name (used in the log file name), port
+ * (default a free one; give the old one to restart a server in place),
  * secret (default random), env (extra environment), databaseUrl
  * (default process.env.DATABASE_URL).
  *
- * Returns { port, url, secret, logFile, proc, logTail(), stop() }.
+ * Returns { port, url, secret, logFile, proc, logTail(), kill(), stop() }.
  */
 export async function startServer(options = {}) {
 	const workers = options.workers ?? 1;
@@ -94,7 +95,7 @@ export async function startServer(options = {}) {
 		args = [serve];
 	}
 
-	const port = await freePort();
+	const port = options.port ?? await freePort();
 	mkdirSync(LOG_DIR, { recursive: true });
 	const name = (options.name ?? 'server').replace(/[^A-Za-z0-9_.-]/g, '_');
 	const logFile = join(LOG_DIR, `${name}-w${workers}-${port}.log`);
@@ -128,6 +129,13 @@ export async function startServer(options = {}) {
 		logFile,
 		proc,
 		logTail: (lines) => tail(logFile, lines),
+		/** SIGKILL, as a crash would: nothing gets to clean up. */
+		async kill() {
+			killGroup(proc, 'SIGKILL');
+			const result = exited ?? await exitPromise;
+			running.delete(server);
+			return result;
+		},
 		async stop() {
 			if (exited) {
 				killGroup(proc, 'SIGKILL');
