@@ -99,7 +99,8 @@ ev_authorize(struct pd_job *job, const struct pd_entry *e, enum ev_who who,
 			return (0);
 		break;
 	case EV_TEAM:
-		if (ev_manages(e, u, team_side))
+		/* A team not in the game is nobody's here: it falls through. */
+		if (team_side >= 0 && ev_manages(e, u, team_side))
 			return (0);
 		break;
 	default:

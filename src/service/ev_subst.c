@@ -111,12 +111,6 @@ job_sub(struct pd_job *job, struct pd_entry *e, sub_fn fn)
 
 	side = pd_game_side_of_team(&e->g,
 	    YAJL_GET_INTEGER(json_get(job->data, "team_id")));
-	if (side < 0) {
-		pd_job_error(job, "INVALID_TEAM", "That team is not in this game",
-		    "team_id");
-		pd_games_finish(job);
-		return;
-	}
 	if (ev_authorize(job, e, EV_TEAM, side) == -1 ||
 	    ev_game_over(job, e) == -1) {
 		pd_games_finish(job);

@@ -22,6 +22,7 @@
 
 #define SESSION_BUCKETS		4096
 #define CLOSING_GRACE_MS	10000
+#define WS_LINGER_MS		2000
 
 static const char sid_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -39,6 +40,7 @@ static struct eio_config		 cfg;
 static LIST_HEAD(, eio_session)		 buckets[SESSION_BUCKETS];
 static size_t				 nsessions;
 static struct pd_deadline_list		 ping_list, pong_list, misc_list;
+static struct pd_deadline_list		 linger_list;
 static struct pd_buf			 scratch;
 static int				 kick_armed;
 
@@ -65,7 +67,7 @@ static void		session_close(struct eio_session *, const char *,
 static int		session_packet(void *, const struct eio_packet *);
 static int		session_enqueue(struct eio_session *, enum eio_type,
 			    const void *, size_t);
-static void		session_flush_get(struct eio_session *);
+static void		session_flush_get(struct eio_session *, int);
 static void		session_open_info(struct eio_session *,
 			    const char *, const char *);
 static void		ep_reply(struct eio_ep *, const struct eio_reply *);
@@ -78,6 +80,7 @@ static void		upgrade_finish(struct eio_session *);
 static void		ping_fire(struct pd_deadline *);
 static void		pong_fire(struct pd_deadline *);
 static void		misc_fire(struct pd_deadline *);
+static void		linger_fire(struct pd_deadline *);
 static void		reply_text(struct eio_reply *, const char *);
 static void		addr_text(struct connection *, char *, size_t);
 static void		kick_run(void *, u_int64_t);
@@ -100,6 +103,7 @@ eio_init(const struct eio_config *c)
 	pd_deadline_list_init(&ping_list, ping_fire);
 	pd_deadline_list_init(&pong_list, pong_fire);
 	pd_deadline_list_init(&misc_list, misc_fire);
+	pd_deadline_list_init(&linger_list, linger_fire);
 	pd_buf_init(&scratch, 0);
 	eio_relay_init();
 }
@@ -633,6 +637,8 @@ eio_ws_disconnect(struct connection *c)
 
 	if (wc == NULL)
 		return;
+	/* Kore frees wc with the connection. */
+	pd_deadline_cancel(&wc->linger);
 	if (wc->edge) {
 		(void)eio_relay_ws_disconnect(c);
 		return;
@@ -646,18 +652,41 @@ eio_ws_disconnect(struct connection *c)
 	eio_owner_ws_closed(s, &ep);
 }
 
+/*
+ * Closes one of our WebSockets.  Closing the socket at once would make
+ * the kernel answer what the client still sends with a reset, which
+ * throws away what the client has not read yet (the last events, the
+ * Socket.IO disconnect).  So: send the close frame, let the client's own
+ * close frame end the connection (Kore does that), and only force it
+ * when that does not come.
+ */
 void
 eio_ws_close_conn(struct connection *c)
 {
 	struct eio_wsconn	*wc = c->hdlr_extra;
 
-	if (wc != NULL)
-		wc->s = NULL;
 	if (!(c->flags & CONN_WS_CLOSE_SENT)) {
 		c->flags |= CONN_WS_CLOSE_SENT;
 		kore_websocket_send(c, WEBSOCKET_OP_CLOSE, NULL, 0);
 	}
-	kore_connection_disconnect(c);
+	if (wc == NULL) {
+		kore_connection_disconnect(c);
+		return;
+	}
+	wc->s = NULL;
+	wc->conn = c;
+	pd_deadline_set(&linger_list, &wc->linger,
+	    kore_time_ms() + WS_LINGER_MS);
+}
+
+static void
+linger_fire(struct pd_deadline *d)
+{
+	struct eio_wsconn	*wc;
+
+	wc = (struct eio_wsconn *)((char *)d - offsetof(struct eio_wsconn,
+	    linger));
+	kore_connection_disconnect(wc->conn);
 }
 
 /*
@@ -768,9 +797,9 @@ session_enqueue(struct eio_session *s, enum eio_type type, const void *data,
 	return (0);
 }
 
-/* Hands every queued packet (and a close, when closing) to the GET. */
+/* Hands every queued packet (and the close, if asked) to the GET. */
 static void
-session_flush_get(struct eio_session *s)
+session_flush_get(struct eio_session *s, int with_close)
 {
 	struct eio_out		*o;
 	struct eio_reply	 r;
@@ -786,7 +815,7 @@ session_flush_get(struct eio_session *s)
 		s->outq_bytes -= o->len;
 		free(o);
 	}
-	if (s->state == EIO_S_CLOSING)
+	if (with_close)
 		(void)eio_payload_append(&body,
 		    s->close_noop ? EIO_NOOP : EIO_CLOSE, NULL, 0);
 	r.status = HTTP_STATUS_OK;
@@ -813,7 +842,7 @@ eio_send(struct eio_session *s, enum eio_type type, const void *data,
 		return (-1);
 	}
 	if (s->get.kind != EIO_EP_NONE)
-		session_flush_get(s);
+		session_flush_get(s, 0);
 	return (0);
 }
 
@@ -845,11 +874,20 @@ session_close(struct eio_session *s, const char *reason, int graceful)
 	s->hooks->close(s, reason);
 	eio_session_unref(s);
 
-	if (s->transport == EIO_POLLING && graceful &&
-	    s->get.kind == EIO_EP_NONE) {
-		pd_deadline_set(&misc_list, &s->misc_dl,
-		    kore_time_ms() + CLOSING_GRACE_MS);
-		return;
+	/*
+	 * A graceful close over polling hands out what is queued first and
+	 * the close packet with a later GET, as node does: a client that
+	 * read both in one payload would see its transport close before
+	 * the Socket.IO disconnect.
+	 */
+	if (s->transport == EIO_POLLING && graceful) {
+		if (s->get.kind != EIO_EP_NONE && !TAILQ_EMPTY(&s->outq))
+			session_flush_get(s, 0);
+		if (s->get.kind == EIO_EP_NONE) {
+			pd_deadline_set(&misc_list, &s->misc_dl,
+			    kore_time_ms() + CLOSING_GRACE_MS);
+			return;
+		}
 	}
 	session_destroy(s);
 }
@@ -862,7 +900,7 @@ session_destroy(struct eio_session *s)
 		return;
 	pd_deadline_cancel(&s->misc_dl);
 	if (s->get.kind != EIO_EP_NONE)
-		session_flush_get(s);
+		session_flush_get(s, 1);
 	s->state = EIO_S_DEAD;
 	if (s->probe.kind != EIO_EP_NONE)
 		ep_close(&s->probe);
@@ -896,11 +934,14 @@ eio_owner_get(struct eio_session *s, const struct eio_ep *ep)
 	}
 	s->get = *ep;
 	if (s->state == EIO_S_CLOSING) {
-		session_destroy(s);
+		if (!TAILQ_EMPTY(&s->outq))
+			session_flush_get(s, 0);
+		else
+			session_destroy(s);
 		return;
 	}
 	if (!TAILQ_EMPTY(&s->outq))
-		session_flush_get(s);
+		session_flush_get(s, 0);
 	else if (s->upgrading) {
 		reply_text(&r, "6");
 		ep_reply(&s->get, &r);

@@ -164,6 +164,8 @@ struct eio_wsconn {
 	char			 auth[1024];
 	char			 addr[64];
 	struct connection	*c;		/* edge: our connection */
+	struct connection	*conn;		/* closing: to force it */
+	struct pd_deadline	 linger;	/* closing: the deadline */
 	TAILQ_ENTRY(eio_wsconn)	 link;		/* edge: relay list */
 };
 
