@@ -440,6 +440,7 @@ api_body(struct api_ctx *ctx)
 	ctx->body = json_parse((const char *)b.data, b.len, err, sizeof(err));
 	pd_buf_free(&b);
 	if (ctx->body == NULL) {
+		err[strcspn(err, "\n")] = '\0';
 		api_error(ctx, HTTP_STATUS_BAD_REQUEST, "INVALID_JSON",
 		    "Malformed JSON: %s", err[0] ? err : "parse error");
 		return (-1);

@@ -60,5 +60,7 @@ pd_config_load(char *err, size_t errlen)
 	    20000, 100, 600000);
 	pd_cfg.token_ttl = env_long("TOKEN_TTL_SECONDS", 86400, 10,
 	    31 * 86400);
+	pd_cfg.send_queue_limit = (size_t)env_long("SEND_QUEUE_LIMIT",
+	    4 * 1024 * 1024, 64 * 1024, 1024L * 1024 * 1024);
 	return (0);
 }

@@ -19,6 +19,7 @@ struct pd_config {
 	unsigned int	ping_timeout;		/* PING_TIMEOUT_MS */
 	int64_t		token_ttl;		/* TOKEN_TTL_SECONDS, REST */
 	int		recovery;		/* CONNECTION_RECOVERY != off */
+	size_t		send_queue_limit;	/* SEND_QUEUE_LIMIT, bytes */
 };
 
 extern struct pd_config	pd_cfg;

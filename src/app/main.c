@@ -44,7 +44,7 @@ kore_worker_configure(void)
 	ecfg.ping_timeout = pd_cfg.ping_timeout;
 	ecfg.upgrade_timeout = 10000;
 	ecfg.max_payload = 1000000;
-	ecfg.max_queue = 4 * 1024 * 1024;
+	ecfg.max_queue = pd_cfg.send_queue_limit;
 	eio_init(&ecfg);
 
 	scfg.connect_timeout = 45000;

@@ -746,6 +746,26 @@ ep_reply(struct eio_ep *ep, const struct eio_reply *r)
 	memset(ep, 0, sizeof(*ep));
 }
 
+/*
+ * A client that does not read makes Kore queue without end; past
+ * max_queue unsent bytes it is dropped.  Summing the queue is linear, so
+ * it is done every few sends only.
+ */
+static int
+ws_backlogged(struct connection *c)
+{
+	struct eio_wsconn	*wc = c->hdlr_extra;
+	struct netbuf		*nb;
+	size_t			 queued;
+
+	if (wc == NULL || (++wc->sends & 31) != 0)
+		return (0);
+	queued = 0;
+	TAILQ_FOREACH(nb, &c->send_queue, list)
+		queued += nb->b_len - nb->s_off;
+	return (queued > cfg.max_queue);
+}
+
 static void
 ep_send(const struct eio_ep *ep, enum eio_type type, const void *data,
     size_t len)
@@ -756,6 +776,11 @@ ep_send(const struct eio_ep *ep, enum eio_type type, const void *data,
 	}
 	if (ep->kind != EIO_EP_LOCAL)
 		return;
+	if (ws_backlogged(ep->c)) {
+		kore_log(LOG_NOTICE, "eio: dropping a client that does not read");
+		kore_connection_disconnect(ep->c);
+		return;
+	}
 	if (type == EIO_BINARY) {
 		kore_websocket_send(ep->c, WEBSOCKET_OP_BINARY, data, len);
 		return;

@@ -166,6 +166,7 @@ struct eio_wsconn {
 	struct connection	*c;		/* edge: our connection */
 	struct connection	*conn;		/* closing: to force it */
 	struct pd_deadline	 linger;	/* closing: the deadline */
+	unsigned int		 sends;		/* for the backlog check */
 	TAILQ_ENTRY(eio_wsconn)	 link;		/* edge: relay list */
 };
 
