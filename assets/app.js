@@ -242,6 +242,7 @@ function ensureSocket() {
 		if (G) joinRoom();
 	});
 	socket.on('disconnect', (reason) => {
+		window.__pd.drops++;
 		if (G) G.joined = false;
 		if (reason === 'io client disconnect') { setConn('off', 'Not connected'); return; }
 		setConn('wait', 'Connection lost: reconnecting…');
@@ -455,9 +456,11 @@ async function enterGame(id, wantRole) {
 			g.role = 'spectator';
 			notice('You manage neither team in this game: watching it instead.', 'info');
 		}
-		for (const p of plays.plays || []) addPlayLog(p, false);
+		// The log is rebuilt from the room's whole history on the first
+		// sync (last_seq 0); the REST plays only fill in if that fails.
+		g.restPlays = plays.plays || [];
 		g.state = st;
-		g.lastSeq = st.seq;
+		g.lastSeq = 0;
 		$('#game-h').textContent = `${away.abbrev} at ${home.abbrev}`;
 		document.title = `${away.abbrev} at ${home.abbrev} - Paper Dynasty`;
 		renderAll();
@@ -515,7 +518,9 @@ async function resync() {
 		}
 	} else {
 		notice(explain(ack, 'Could not sync the game'));
+		for (const p of g.restPlays || []) addPlayLog(p);
 	}
+	g.restPlays = null;
 	g.syncing = false;
 	g.resyncing = false;
 	const q = g.queue;
@@ -580,7 +585,7 @@ function applyRoomEvent(event, data) {
 		break;
 	case 'play_resolved':
 		if (data.state) g.state = data.state;
-		addPlayLog(data, true);
+		addPlayLog(data);
 		refreshBox();
 		break;
 	case 'player_substituted':
@@ -628,12 +633,11 @@ function addLog(kind, text, seq) {
 	$('#play-log').prepend(li);
 }
 
-function addPlayLog(p, live) {
+function addPlayLog(p) {
 	const g = G;
 	if (g.log.some((x) => x.play === p.play_number)) return;
-	const where = p.state && live ? '' : '';
 	const runs = p.runs_scored ? ` ${p.runs_scored} run${p.runs_scored > 1 ? 's' : ''} scored.` : '';
-	const text = `${p.description || p.outcome}${runs}${where}`;
+	const text = `${p.description || p.outcome}${runs}`;
 	g.log.push({ kind: 'play', text, play: p.play_number, seq: p.seq });
 	const li = el('li', { class: 'log-play', dataset: { play: p.play_number } },
 		el('span', { class: 'play-no' }, `#${p.play_number}`), ' ', text);
@@ -674,7 +678,7 @@ function occupied(st) {
 
 function iBat() {
 	const g = G;
-	return g.role === 'player' && (g.myTeams.has(g.state.batting_team_id) || g.admin);
+	return g.role === 'player' && (g.myTeams.has(g.state.batting_team_id) || (g.admin && g.adminActs));
 }
 
 function iField() {
@@ -786,6 +790,9 @@ function renderTurn() {
 	const d = st.decisions;
 	$('#decisions-now').textContent = d ? `Defense: ${describeDef(d.defensive)}. Offense: ${describeOff(d.offensive)}.` : '';
 	$('#readonly-note').hidden = g.role !== 'spectator';
+	// The admin may act for the batting side (CONTRACT section 4), only when asked to.
+	$('#admin-wrap').hidden = !(g.role === 'player' && g.admin && !g.myTeams.has(st.batting_team_id)) || st.status === 'final';
+	$('#admin-acts').checked = !!g.adminActs;
 	$('#role-badge').textContent = g.role === 'spectator' ? 'Spectating' :
 		`Managing ${[...g.myTeams].map(teamName).join(' and ') || 'as admin'}`;
 }
@@ -1182,7 +1189,7 @@ function bindGameForms() {
 // ---------------------------------------------------------------- start
 
 function start() {
-	window.__pd = { get game() { return G; }, socket: null };
+	window.__pd = { get game() { return G; }, socket: null, drops: 0 };
 	authForm($('#login-form'), '/api/auth/login');
 	authForm($('#register-form'), '/api/auth/register');
 	$('#logout').addEventListener('click', () => logout());
@@ -1227,6 +1234,9 @@ function start() {
 		}
 		const as = ev.submitter?.value === 'spectator' ? 'watch' : 'game';
 		location.hash = `#/${as}/${id}`;
+	});
+	$('#admin-acts').addEventListener('change', (ev) => {
+		if (G) { G.adminActs = ev.target.checked; renderAll(); }
 	});
 	$('#games-refresh').addEventListener('click', loadGames);
 	$('#games-all').addEventListener('change', loadGames);

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "engine/engine.h"
 
 static const char	*outcomes[][2] = {
@@ -113,6 +115,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "demo_game: %s\n", err.message);
 		return (1);
 	}
+	if (sodium_init() < 0)
+		return (1);
 	pd_rng_seeded_init(&seeded, &rng, 20240501);
 
 	printf("{\"rolls\":[");
@@ -120,7 +124,7 @@ main(int argc, char **argv)
 	 * output by replaying into buffers: simplest is to print arrays as
 	 * we go into separate temporary strings. */
 	{
-		struct { char *roll, *play, *ev1, *ev2; } rec[32];
+		struct { char *roll, *play, *ev1, *ev2; int side; } rec[32];
 		size_t	rl;
 
 		for (i = 0; i < nplays; i++) {
@@ -150,6 +154,7 @@ main(int argc, char **argv)
 				return (1);
 			}
 			g.seq++;
+			rec[i].side = res.side;
 			rec[i].play = pd_json_play_str(&res, &rl);
 			s = pd_json_state_str(&g, &len);
 			if (rec[i].play == NULL || s == NULL ||
@@ -166,7 +171,8 @@ main(int argc, char **argv)
 			printf("%s%s", i ? "," : "", rec[i].roll);
 		printf("],\"plays\":[");
 		for (i = 0; i < n; i++)
-			printf("%s%s", i ? "," : "", rec[i].play);
+			printf("%s{\"side\":%d,\"result\":%s}", i ? "," : "",
+			    rec[i].side, rec[i].play);
 		printf("],\"events\":[");
 		for (i = 0; i < n; i++)
 			printf("%s%s,%s", i ? "," : "", rec[i].ev1, rec[i].ev2);

@@ -10,7 +10,12 @@ port=${PORT:-8000}
 workers=${WORKERS:-$(nproc)}
 mkdir -p var/run
 out="var/run/$(basename "$conf" .conf)-$port.conf"
+# WORKER_MAX_CONNECTIONS, for tests: a small value makes Kore hand new
+# connections to the other workers, so cross-worker relays get exercised.
+maxconn=${WORKER_MAX_CONNECTIONS:-}
 sed -e "s/^\([[:space:]]*bind[[:space:]]\{1,\}[^[:space:]]\{1,\}[[:space:]]\{1,\}\)[0-9]\{1,\}/\1$port/" \
-    -e "s/^workers .*/workers $workers/" "$conf" > "$out"
+    -e "s/^workers .*/workers $workers/" \
+    ${maxconn:+-e "s/^worker_max_connections .*/worker_max_connections $maxconn/"} \
+    "$conf" > "$out"
 echo "serve: kore on port $port with $workers worker(s), config $out"
 exec stdbuf -oL -eL kore -f -n -r -c "$out"

@@ -103,6 +103,7 @@ claims_parse(const uint8_t *json, size_t len, struct jwt_claims *c,
 {
 	yajl_val	 v, exp, iat;
 	const char	*sub, *name;
+	size_t		 n;
 	enum jwt_result	 rc;
 
 	if ((v = json_parse((const char *)json, len, NULL, 0)) == NULL ||
@@ -128,8 +129,17 @@ claims_parse(const uint8_t *json, size_t len, struct jwt_claims *c,
 	c->exp = claim_time(exp);
 	c->iat = (iat != NULL && YAJL_IS_NUMBER(iat)) ? claim_time(iat) : 0;
 	c->name[0] = '\0';
-	if (name != NULL)
-		(void)snprintf(c->name, sizeof(c->name), "%s", name);
+	if (name != NULL) {
+		/* A long name is cut, but never inside a UTF-8 sequence. */
+		n = strlen(name);
+		if (n >= sizeof(c->name)) {
+			n = sizeof(c->name) - 1;
+			while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+				n--;
+		}
+		memcpy(c->name, name, n);
+		c->name[n] = '\0';
+	}
 	rc = JWT_OK;
 out:
 	if (v != NULL)

@@ -77,8 +77,8 @@ ev_manages(const struct pd_entry *e, const char *user, int side)
  * other side.
  */
 int
-ev_authorize(struct pd_job *job, const struct pd_entry *e, enum ev_who who,
-    int team_side)
+ev_authorize(const struct pd_job *job, const struct pd_entry *e,
+    enum ev_who who, int team_side, struct pd_error *err)
 {
 	const char	*u = job->user_id;
 	int		 manager, batting, fielding;
@@ -107,22 +107,32 @@ ev_authorize(struct pd_job *job, const struct pd_entry *e, enum ev_who who,
 		break;
 	}
 	if (manager || strcmp(e->admin, u) == 0)
-		pd_job_error(job, "NOT_YOUR_TURN",
-		    "Not your turn: this belongs to the other side",
-		    "authorization");
+		(void)pd_error_set(err, "NOT_YOUR_TURN", "authorization",
+		    "Not your turn: this belongs to the other side");
 	else
-		pd_job_error(job, "NOT_AUTHORIZED",
-		    "Not authorized for this game", "authorization");
+		(void)pd_error_set(err, "NOT_AUTHORIZED", "authorization",
+		    "Not authorized for this game");
 	return (-1);
 }
 
 int
-ev_game_over(struct pd_job *job, const struct pd_entry *e)
+ev_game_over(const struct pd_entry *e, struct pd_error *err)
 {
 	if (e->g.status != PD_STATUS_FINAL)
 		return (0);
-	pd_job_error(job, "GAME_OVER", "The game is over", PD_F_GAME_STATE);
+	(void)pd_error_set(err, PD_E_GAME_OVER, PD_F_GAME_STATE,
+	    "The game is over");
 	return (-1);
+}
+
+void
+ev_refuse(struct pd_job *job, const struct pd_error *err)
+{
+	/* Said against the latest state only: recheck a cached copy first. */
+	if (pd_games_recheck(job))
+		return;
+	pd_job_error(job, err->code, err->message, err->field);
+	pd_games_finish(job);
 }
 
 yajl_gen
@@ -294,12 +304,7 @@ ev_state_copy(struct pd_job *job, struct pd_entry *e)
 	return (job->next);
 }
 
-void
-ev_engine_refused(struct pd_job *job, const struct pd_error *err)
-{
-	pd_job_error(job, err->code, err->message, err->field);
-	pd_games_finish(job);
-}
+
 
 /* The commit carries the whole new state: a restart resumes from it. */
 int

@@ -28,13 +28,19 @@ enum ev_who {
 int	ev_game_id(const struct pd_req *, const char **);
 int	ev_is_uuid(const char *);
 
-/* Authorization of a job's user; replies and returns -1 when refused. */
-int	ev_authorize(struct pd_job *, const struct pd_entry *, enum ev_who,
-	    int team_side);
+/* Authorization of a job's user: -1 with `err` filled when refused. */
+int	ev_authorize(const struct pd_job *, const struct pd_entry *,
+	    enum ev_who, int team_side, struct pd_error *err);
 int	ev_manages(const struct pd_entry *, const char *user, int side);
 
-/* GAME_OVER for a finished game; replies and returns -1. */
-int	ev_game_over(struct pd_job *, const struct pd_entry *);
+/* GAME_OVER for a finished game: -1 with `err` filled. */
+int	ev_game_over(const struct pd_entry *, struct pd_error *err);
+
+/*
+ * Refuses a job's request and ends the job, once the state it was judged
+ * on is known to be the latest (otherwise the job runs again first).
+ */
+void	ev_refuse(struct pd_job *, const struct pd_error *);
 
 /*
  * JSON objects as text: ev_gen() and ev_gen_take() capture what an
@@ -65,8 +71,6 @@ void	ev_commit_failed(struct pd_job *, enum gs_result);
 /* A job's working copy of the state, and the commit of it. */
 struct pd_game	*ev_state_copy(struct pd_job *, struct pd_entry *);
 int	ev_snapshot_into(struct pd_job *, const struct pd_game *);
-/* The engine said no: tell the requester, end the job. */
-void	ev_engine_refused(struct pd_job *, const struct pd_error *);
 /* Commit callback: broadcast, ack with the last event, end the job. */
 void	ev_room_done(struct pd_job *, struct pd_entry *, enum gs_result);
 

@@ -127,22 +127,23 @@ job_defense(struct pd_job *job, struct pd_entry *e)
 	struct pd_error		 err;
 	struct pd_game		*next;
 
-	if (ev_authorize(job, e, EV_FIELDING, 0) == -1 ||
-	    ev_game_over(job, e) == -1) {
-		pd_games_finish(job);
+	pd_error_clear(&err);
+	if (ev_authorize(job, e, EV_FIELDING, 0, &err) == -1 ||
+	    ev_game_over(e, &err) == -1) {
+		ev_refuse(job, &err);
 		return;
 	}
 	memset(&in, 0, sizeof(in));
 	pd_error_clear(&err);
 	if (pd_json_parse_def(job->data, &in, &err) == PD_ERR) {
-		ev_engine_refused(job, &err);
+		ev_refuse(job, &err);
 		return;
 	}
 	if ((next = ev_state_copy(job, e)) == NULL ||
 	    pd_game_defense(next, &in, &err) == PD_ERR) {
 		if (next == NULL)
 			pd_error_set(&err, PD_E_INTERNAL, NULL, "Out of memory");
-		ev_engine_refused(job, &err);
+		ev_refuse(job, &err);
 		return;
 	}
 	if (decision_commit(job, e, "defensive",
@@ -160,22 +161,23 @@ job_offense(struct pd_job *job, struct pd_entry *e)
 	struct pd_error		 err;
 	struct pd_game		*next;
 
-	if (ev_authorize(job, e, EV_BATTING, 0) == -1 ||
-	    ev_game_over(job, e) == -1) {
-		pd_games_finish(job);
+	pd_error_clear(&err);
+	if (ev_authorize(job, e, EV_BATTING, 0, &err) == -1 ||
+	    ev_game_over(e, &err) == -1) {
+		ev_refuse(job, &err);
 		return;
 	}
 	memset(&in, 0, sizeof(in));
 	pd_error_clear(&err);
 	if (pd_json_parse_off(job->data, &in, &err) == PD_ERR) {
-		ev_engine_refused(job, &err);
+		ev_refuse(job, &err);
 		return;
 	}
 	if ((next = ev_state_copy(job, e)) == NULL ||
 	    pd_game_offense(next, &in, &err) == PD_ERR) {
 		if (next == NULL)
 			pd_error_set(&err, PD_E_INTERNAL, NULL, "Out of memory");
-		ev_engine_refused(job, &err);
+		ev_refuse(job, &err);
 		return;
 	}
 	if (decision_commit(job, e, "offensive",
@@ -196,9 +198,10 @@ job_roll(struct pd_job *job, struct pd_entry *e)
 	yajl_gen	 g;
 	int64_t		 now;
 
-	if (ev_authorize(job, e, EV_BATTING, 0) == -1 ||
-	    ev_game_over(job, e) == -1) {
-		pd_games_finish(job);
+	pd_error_clear(&err);
+	if (ev_authorize(job, e, EV_BATTING, 0, &err) == -1 ||
+	    ev_game_over(e, &err) == -1) {
+		ev_refuse(job, &err);
 		return;
 	}
 	if (!rng_ready && pd_rng_system(&rng) == PD_OK)
@@ -209,7 +212,7 @@ job_roll(struct pd_job *job, struct pd_entry *e)
 	    pd_game_roll(next, &rng, now, &roll, &err) == PD_ERR) {
 		if (next == NULL)
 			pd_error_set(&err, PD_E_INTERNAL, NULL, "Out of memory");
-		ev_engine_refused(job, &err);
+		ev_refuse(job, &err);
 		return;
 	}
 	next->roll_expires_ms = now + pd_cfg.roll_ttl_ms;
@@ -247,22 +250,23 @@ job_outcome(struct pd_job *job, struct pd_entry *e)
 	const char		*loc;
 	int64_t			 seq;
 
-	if (ev_authorize(job, e, EV_BATTING, 0) == -1 ||
-	    ev_game_over(job, e) == -1) {
-		pd_games_finish(job);
+	pd_error_clear(&err);
+	if (ev_authorize(job, e, EV_BATTING, 0, &err) == -1 ||
+	    ev_game_over(e, &err) == -1) {
+		ev_refuse(job, &err);
 		return;
 	}
 	memset(&in, 0, sizeof(in));
 	pd_error_clear(&err);
 	if (pd_json_parse_outcome(job->data, &in, &err) == PD_ERR) {
-		ev_engine_refused(job, &err);
+		ev_refuse(job, &err);
 		return;
 	}
 	if ((next = ev_state_copy(job, e)) == NULL ||
 	    pd_game_outcome(next, &in, ev_now_ms(), &play, &err) == PD_ERR) {
 		if (next == NULL)
 			pd_error_set(&err, PD_E_INTERNAL, NULL, "Out of memory");
-		ev_engine_refused(job, &err);
+		ev_refuse(job, &err);
 		return;
 	}
 

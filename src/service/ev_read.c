@@ -48,8 +48,9 @@ ev_get_lineup(struct pd_req *req)
 		    "team_id must be an integer", "team_id");
 		return;
 	}
-	pd_games_submit(sio_socket_id(req->client->sock), req->client->user_id,
-	    game_id, req->event, req->ack, req->data, job_lineup);
+	pd_games_submit_verified(sio_socket_id(req->client->sock),
+	    req->client->user_id, game_id, req->event, req->ack, req->data,
+	    job_lineup);
 }
 
 static void
@@ -93,8 +94,9 @@ ev_get_box_score(struct pd_req *req)
 
 	if (ev_game_id(req, &game_id) == -1)
 		return;
-	pd_games_submit(sio_socket_id(req->client->sock), req->client->user_id,
-	    game_id, req->event, req->ack, req->data, job_box_score);
+	pd_games_submit_verified(sio_socket_id(req->client->sock),
+	    req->client->user_id, game_id, req->event, req->ack, req->data,
+	    job_box_score);
 }
 
 static void
@@ -135,8 +137,9 @@ ev_request_game_state(struct pd_req *req)
 		    "last_seq must be a non-negative integer", "last_seq");
 		return;
 	}
-	pd_games_submit(sio_socket_id(req->client->sock), req->client->user_id,
-	    game_id, req->event, req->ack, req->data, job_sync);
+	pd_games_submit_verified(sio_socket_id(req->client->sock),
+	    req->client->user_id, game_id, req->event, req->ack, req->data,
+	    job_sync);
 }
 
 static void

@@ -40,8 +40,9 @@ ev_join_game(struct pd_req *req)
 		    "role must be \"player\" or \"spectator\"", "role");
 		return;
 	}
-	pd_games_submit(sio_socket_id(req->client->sock), req->client->user_id,
-	    game_id, req->event, req->ack, req->data, job_join);
+	pd_games_submit_verified(sio_socket_id(req->client->sock),
+	    req->client->user_id, game_id, req->event, req->ack, req->data,
+	    job_join);
 }
 
 static const char *

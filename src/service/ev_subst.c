@@ -111,22 +111,23 @@ job_sub(struct pd_job *job, struct pd_entry *e, sub_fn fn)
 
 	side = pd_game_side_of_team(&e->g,
 	    YAJL_GET_INTEGER(json_get(job->data, "team_id")));
-	if (ev_authorize(job, e, EV_TEAM, side) == -1 ||
-	    ev_game_over(job, e) == -1) {
-		pd_games_finish(job);
+	pd_error_clear(&err);
+	if (ev_authorize(job, e, EV_TEAM, side, &err) == -1 ||
+	    ev_game_over(e, &err) == -1) {
+		ev_refuse(job, &err);
 		return;
 	}
 	memset(&in, 0, sizeof(in));
 	pd_error_clear(&err);
 	if (pd_json_parse_sub(job->data, &in, &err) == PD_ERR) {
-		ev_engine_refused(job, &err);
+		ev_refuse(job, &err);
 		return;
 	}
 	if ((next = ev_state_copy(job, e)) == NULL ||
 	    fn(next, &in, ev_now_ms(), &res, &err) == PD_ERR) {
 		if (next == NULL)
 			pd_error_set(&err, PD_E_INTERNAL, NULL, "Out of memory");
-		ev_engine_refused(job, &err);
+		ev_refuse(job, &err);
 		return;
 	}
 

@@ -14,6 +14,13 @@
 #define EVICT_INTERVAL_MS	60000
 #define IDLE_MS			(10 * 60 * 1000)
 #define MAX_RETRIES		3
+#define GAMES_MSG_STALE		204
+
+/* "Game id is at version v": sent to the other workers on a commit. */
+struct stale_note {
+	char		id[GAME_ID_LEN + 1];
+	int64_t		version;
+};
 
 static LIST_HEAD(, pd_entry)	entries[ENTRY_BUCKETS];
 static size_t			nentries;
@@ -28,6 +35,10 @@ static void		 load_done(void *, enum gs_result,
 			    const struct gs_row *);
 static void		 commit_done(void *, enum gs_result);
 static void		 job_free(struct pd_job *);
+static void		 job_reset(struct pd_job *);
+static void		 verify_done(void *, enum gs_result, int64_t);
+static void		 stale_msg(struct kore_msg *, const void *);
+static void		 announce(const struct pd_entry *);
 static void		 evict_run(void *, u_int64_t);
 
 void
@@ -38,6 +49,7 @@ pd_games_init(void)
 	for (i = 0; i < ENTRY_BUCKETS; i++)
 		LIST_INIT(&entries[i]);
 	(void)kore_timer_add(evict_run, EVICT_INTERVAL_MS, NULL, 0);
+	(void)kore_msg_register(GAMES_MSG_STALE, stale_msg);
 }
 
 size_t
@@ -91,10 +103,9 @@ pd_games_next_seq(const struct pd_entry *e)
 	return (e->g.seq + 1);
 }
 
-void
-pd_games_submit(const char *sock_id, const char *user_id,
-    const char *game_id, const char *event, int64_t ack, yajl_val data,
-    pd_job_fn fn)
+static void
+submit(const char *sock_id, const char *user_id, const char *game_id,
+    const char *event, int64_t ack, yajl_val data, pd_job_fn fn, int verify)
 {
 	struct pd_entry	*e;
 	struct pd_job	*job;
@@ -112,10 +123,27 @@ pd_games_submit(const char *sock_id, const char *user_id,
 	job->ack = ack;
 	job->fn = fn;
 	job->entry = e;
+	job->verify = verify;
 	job->data = data != NULL ? json_copy(data) : NULL;
 	gs_commit_init(&job->commit);
 	TAILQ_INSERT_TAIL(&e->jobs, job, link);
 	entry_pump(e);
+}
+
+void
+pd_games_submit(const char *sock_id, const char *user_id,
+    const char *game_id, const char *event, int64_t ack, yajl_val data,
+    pd_job_fn fn)
+{
+	submit(sock_id, user_id, game_id, event, ack, data, fn, 0);
+}
+
+void
+pd_games_submit_verified(const char *sock_id, const char *user_id,
+    const char *game_id, const char *event, int64_t ack, yajl_val data,
+    pd_job_fn fn)
+{
+	submit(sock_id, user_id, game_id, event, ack, data, fn, 1);
 }
 
 /*
@@ -144,6 +172,11 @@ entry_pump(struct pd_entry *e)
 		}
 		e->busy = 1;
 		e->last_used = kore_time_ms();
+		if (job->verify && !job->verified) {
+			if (gs_version(e->id, verify_done, job) == 0)
+				break;
+			job->verified = 1;
+		}
 		job->fn(job, e);
 	}
 	e->pumping = 0;
@@ -169,6 +202,7 @@ static void
 load_done(void *arg, enum gs_result rc, const struct gs_row *row)
 {
 	struct pd_entry	*e = arg;
+	struct pd_job	*job;
 	struct pd_error	 err;
 	char		 msg[128];
 
@@ -199,7 +233,38 @@ load_done(void *arg, enum gs_result rc, const struct gs_row *row)
 	    row->home_owner);
 	e->loaded = 1;
 	e->stale = 0;
+	/* What waited for this load sees the latest state already. */
+	TAILQ_FOREACH(job, &e->jobs, link)
+		job->verified = 1;
 	entry_pump(e);
+}
+
+static void
+verify_done(void *arg, enum gs_result rc, int64_t version)
+{
+	struct pd_job	*job = arg;
+	struct pd_entry	*e = job->entry;
+
+	job->verified = 1;
+	e->busy = 0;
+	/* A database that does not answer leaves the cache as good as any. */
+	if (rc == GS_OK && version != e->version)
+		e->stale = 1;
+	entry_pump(e);
+}
+
+int
+pd_games_recheck(struct pd_job *job)
+{
+	struct pd_entry	*e = job->entry;
+
+	if (job->verified)
+		return (0);
+	job_reset(job);
+	job->verify = 1;
+	e->busy = 0;
+	entry_pump(e);
+	return (1);
 }
 
 void
@@ -226,19 +291,14 @@ commit_done(void *arg, enum gs_result rc)
 			e->g = *job->next;
 		e->g.seq = job->commit.seq;
 		e->version++;
+		announce(e);
 		job->done(job, e, GS_OK);
 		return;
 	case GS_CONFLICT:
 		/* Someone else moved the game on: reload, run again. */
 		e->stale = 1;
 		if (job->retries++ < MAX_RETRIES) {
-			free(job->next);
-			job->next = NULL;
-			gs_commit_free(&job->commit);
-			gs_commit_init(&job->commit);
-			while (job->nout > 0)
-				pd_buf_free(&job->out_data[--job->nout]);
-			job->done = NULL;
+			job_reset(job);
 			e->busy = 0;
 			entry_pump(e);
 			return;
@@ -263,6 +323,51 @@ pd_games_finish(struct pd_job *job)
 	e->busy = 0;
 	e->last_used = kore_time_ms();
 	entry_pump(e);
+}
+
+/* Forgets what a run of the job prepared, so that it can run again. */
+static void
+job_reset(struct pd_job *job)
+{
+	free(job->next);
+	job->next = NULL;
+	gs_commit_free(&job->commit);
+	gs_commit_init(&job->commit);
+	while (job->nout > 0)
+		pd_buf_free(&job->out_data[--job->nout]);
+	job->done = NULL;
+}
+
+/* Tells the other workers that their copy of `e` is out of date. */
+static void
+announce(const struct pd_entry *e)
+{
+	struct stale_note	note;
+	u_int16_t		id, n;
+
+	memset(&note, 0, sizeof(note));
+	(void)snprintf(note.id, sizeof(note.id), "%s", e->id);
+	note.version = e->version;
+	n = worker_count - KORE_WORKER_BASE;
+	for (id = 1; id <= n; id++) {
+		if (id != worker->id)
+			kore_msg_send(id, GAMES_MSG_STALE, &note, sizeof(note));
+	}
+}
+
+static void
+stale_msg(struct kore_msg *m, const void *data)
+{
+	struct stale_note	note;
+	struct pd_entry		*e;
+
+	if (data == NULL || m->length != sizeof(note))
+		return;
+	memcpy(&note, data, sizeof(note));
+	note.id[GAME_ID_LEN] = '\0';
+	if ((e = entry_get(note.id, 0)) != NULL && e->loaded &&
+	    e->version < note.version)
+		e->stale = 1;
 }
 
 static void

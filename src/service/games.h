@@ -56,6 +56,8 @@ struct pd_job {
 	yajl_val		 data;		/* owned copy of the payload */
 	pd_job_fn		 fn;
 	int			 retries;
+	int			 verify;	/* check the cache first */
+	int			 verified;	/* ... and it was fresh */
 	struct pd_entry		*entry;
 
 	/* A commit in flight: the new state and what to say after it. */
@@ -83,6 +85,18 @@ void		 pd_games_init(void);
 void		 pd_games_submit(const char *sock_id, const char *user_id,
 		    const char *game_id, const char *event, int64_t ack,
 		    yajl_val data, pd_job_fn fn);
+
+/* The same, checking first that the cached game is the latest (reads). */
+void		 pd_games_submit_verified(const char *sock_id,
+		    const char *user_id, const char *game_id, const char *event,
+		    int64_t ack, yajl_val data, pd_job_fn fn);
+
+/*
+ * From inside fn, before refusing: when the cache was not checked, runs
+ * the job again once it is known to be the latest (1); 0 when it was.
+ * A refusal must never come from a copy another worker has outdated.
+ */
+int		 pd_games_recheck(struct pd_job *);
 
 /* From inside fn: commit `next` (a changed copy) with `commit`'s rows. */
 void		 pd_games_commit(struct pd_job *, struct pd_entry *,

@@ -14,6 +14,7 @@
 
 struct gs_call {
 	void	(*load_cb)(void *, enum gs_result, const struct gs_row *);
+	void	(*version_cb)(void *, enum gs_result, int64_t);
 	void	(*commit_cb)(void *, enum gs_result);
 	void	(*text_cb)(void *, enum gs_result, const char *, size_t);
 	void	*arg;
@@ -23,6 +24,7 @@ struct gs_call {
 static struct gs_call	*call_new(void *);
 static void		 load_done(const struct pd_db_result *, void *);
 static void		 commit_done(const struct pd_db_result *, void *);
+static void		 version_done(const struct pd_db_result *, void *);
 static void		 text_done(const struct pd_db_result *, void *);
 static int		 text_query(const char *, const char *, const char *,
 			    int, void (*)(void *, enum gs_result, const char *,
@@ -74,6 +76,9 @@ static const char sql_commit[] =
     "position = EXCLUDED.position, batting_order = EXCLUDED.batting_order, "
     "status = EXCLUDED.status RETURNING 1) "
     "SELECT count(*) FROM g";
+
+static const char sql_version[] =
+    "SELECT version FROM games WHERE id = $1::uuid";
 
 static const char sql_events[] =
     "SELECT json_build_object('event', event, 'data', data)::text "
@@ -165,6 +170,40 @@ load_done(const struct pd_db_result *r, void *arg)
 		    pd_db_value(r, 0, 5));
 	}
 	c->load_cb(c->arg, rc, rc == GS_OK ? &row : NULL);
+	free(c);
+}
+
+int
+gs_version(const char *game_id, void (*cb)(void *, enum gs_result, int64_t),
+    void *arg)
+{
+	struct gs_call	*c;
+	const char	*params[1];
+
+	if ((c = call_new(arg)) == NULL)
+		return (-1);
+	c->version_cb = cb;
+	params[0] = game_id;
+	if (pd_db_exec(sql_version, 1, params, version_done, c) == NULL) {
+		free(c);
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+version_done(const struct pd_db_result *r, void *arg)
+{
+	struct gs_call	*c = arg;
+	enum gs_result	 rc;
+	int64_t		 version;
+
+	version = -1;
+	if ((rc = db_result(r)) == GS_OK && r->ntuples == 0)
+		rc = GS_NOT_FOUND;
+	if (rc == GS_OK)
+		version = strtoll(pd_db_value(r, 0, 0), NULL, 10);
+	c->version_cb(c->arg, rc, version);
 	free(c);
 }
 

@@ -58,6 +58,9 @@ int	gs_load(const char *game_id,
 	    void (*cb)(void *, enum gs_result, const struct gs_row *), void *);
 int	gs_commit(const struct gs_commit *,
 	    void (*cb)(void *, enum gs_result), void *);
+/* The game's current version, to tell whether a cached copy is fresh. */
+int	gs_version(const char *game_id,
+	    void (*cb)(void *, enum gs_result, int64_t), void *);
 /* Room events after `last_seq`, as a JSON array of {event, data}. */
 int	gs_events_since(const char *game_id, int64_t last_seq,
 	    void (*cb)(void *, enum gs_result, const char *, size_t), void *);

@@ -15,5 +15,7 @@ KORE_SECCOMP_FILTER("app",
 	KORE_SYSCALL_ALLOW(rseq),
 	KORE_SYSCALL_ALLOW(getdents64),
 	KORE_SYSCALL_ALLOW(sendmmsg),
-	KORE_SYSCALL_ALLOW(uname)
+	KORE_SYSCALL_ALLOW(uname),
+	/* glibc's realloc() of a large (mmapped) block, e.g. a 600 kB POST. */
+	KORE_SYSCALL_ALLOW(mremap)
 );

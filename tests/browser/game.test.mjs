@@ -304,8 +304,12 @@ describe('web UI: a half-inning by two managers and a spectator', () => {
 	});
 
 	test('a server restart: every page reconnects and play goes on', async () => {
+		const drops = await Promise.all([away, home, fan].map((p) => p.evaluate(() => window.__pd.drops)));
 		restarted = await restartSamePort(server);
-		for (const p of [away, home, fan]) await p.waitForSelector('#conn.conn-ok', { timeout: 30_000 });
+		for (const [i, p] of [away, home, fan].entries()) {
+			await p.waitForFunction((n) => window.__pd.drops > n, drops[i], { timeout: 30_000 });
+			await p.waitForSelector('#conn.conn-ok', { timeout: 30_000 });
+		}
 		await shot(fan, '05-fan-after-restart');
 		const st = await pageState(away);
 		assert.equal(st.outs, 1);
@@ -322,9 +326,13 @@ describe('web UI: a half-inning by two managers and a spectator', () => {
 		assert.equal(st2.half, 'bottom');
 		assert.equal(st2.batting_team_id, st.fielding_team_id);
 		// The sides change: the home manager now rolls, the away one fields.
-		await home.waitForSelector('#roll-btn:not([hidden])');
-		await away.waitForSelector('#def-form:not([hidden])');
+		await home.waitForSelector('#roll-btn', { state: 'visible' });
+		await away.waitForSelector('#def-form', { state: 'visible' });
 		assert.equal(await away.isHidden('#roll-btn'), true);
+		assert.equal(await home.isHidden('#def-form'), true, await home.evaluate(() => JSON.stringify({
+			f: window.__pd.game.state.fielding_team_id, b: window.__pd.game.state.batting_team_id,
+			mine: [...window.__pd.game.myTeams], h: document.querySelector('#def-form').hidden,
+			vis: getComputedStyle(document.querySelector('#def-form')).display })));
 		await waitText(fan, '#linescore tbody tr:first-child', /0/);
 	});
 

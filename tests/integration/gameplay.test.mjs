@@ -3,7 +3,9 @@
 // substitutions, then strikeouts to a final; every broadcast reaches all
 // three identically, room seqs are continuous, and the box score over the
 // socket equals the REST one and proves OBR 9.03(c).  With one Kore
-// worker and with two.
+// worker, with two, and with two that each take only a few connections at
+// a time (polling clients), so that requests keep landing on the worker
+// that does not own the session and go through the relay.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -32,17 +34,25 @@ function occupied(state) {
 	return ['1', '2', '3'].filter((b) => state.runners[b]).map(Number);
 }
 
-for (const workers of [1, 2]) {
-	describe(`gameplay, WORKERS=${workers}`, () => {
+const CONFIGS = [
+	{ workers: 1, label: 'WORKERS=1' },
+	{ workers: 2, label: 'WORKERS=2' },
+	{ workers: 2, label: 'WORKERS=2, relayed polling', transports: ['polling'],
+	    env: { WORKER_MAX_CONNECTIONS: '4' } },
+];
+
+for (const cfg of CONFIGS) {
+	describe(`gameplay, ${cfg.label}`, () => {
 		let server, g, away, home, watcher, state;
 
 		before(async () => {
-			server = await startServer({ workers, name: 'gameplay',
-			    env: { RATE_LIMITS: 'off' } });
+			server = await startServer({ workers: cfg.workers, name: 'gameplay',
+			    env: { RATE_LIMITS: 'off', ...(cfg.env ?? {}) } });
 			g = await setupGame(server);
-			away = await player(server, g.away);
-			home = await player(server, g.home);
-			watcher = await player(server, g.spectator);
+			const opts = cfg.transports ? { transports: cfg.transports } : {};
+			away = await player(server, g.away, opts);
+			home = await player(server, g.home, opts);
+			watcher = await player(server, g.spectator, opts);
 		});
 
 		after(async () => {

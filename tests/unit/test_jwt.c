@@ -283,6 +283,39 @@ Test(jwt, claims_rules)
 	    "token has no valid sub claim");
 }
 
+/*
+ * The name claim is cut to JWT_NAME_MAX - 1 bytes; it used to be cut in
+ * the middle of a UTF-8 sequence, which then made invalid JSON text
+ * wherever the name was written (found by fuzz_jwt).
+ */
+Test(jwt, long_name_is_cut_on_a_character_boundary)
+{
+	char	claims[1024], name[512];
+	size_t	i, k;
+
+	k = 0;
+	for (i = 0; i < 126; i++)
+		name[k++] = 'n';
+	name[k++] = '\xd5';			/* U+0572, bytes 127-128 */
+	name[k++] = '\xb2';
+	name[k++] = 'x';
+	name[k] = '\0';
+	(void)snprintf(claims, sizeof(claims), "{\"sub\":\"u\",\"exp\":"
+	    "1800000000,\"name\":\"%s\"}", name);
+	cr_assert_eq(verify(signed_claims(claims)), JWT_OK);
+	cr_expect_eq(strlen(c.name), 126);
+	cr_expect_eq(memcmp(c.name, name, 126), 0);
+
+	/* Exactly 127 bytes ending in a whole character: kept. */
+	name[125] = '\xd5';
+	name[126] = '\xb2';
+	name[127] = '\0';
+	(void)snprintf(claims, sizeof(claims), "{\"sub\":\"u\",\"exp\":"
+	    "1800000000,\"name\":\"%s\"}", name);
+	cr_assert_eq(verify(signed_claims(claims)), JWT_OK);
+	cr_expect_str_eq(c.name, name);
+}
+
 Test(jwt, claims_are_cleared_on_failure)
 {
 	(void)verify(signed_claims("{\"sub\":\"u\",\"exp\":1800000000}"));
