@@ -67,6 +67,7 @@ test: setup
 	$(MAKE) build-all
 	$(MAKE) test-unit
 	$(MAKE) test-integration
+	$(MAKE) test-browser
 
 run: setup
 	$(MAKE) build-all

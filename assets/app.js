@@ -67,6 +67,15 @@ const CODE_TEXT = {
 	INVALID_CREDENTIALS: 'Wrong username or password.',
 };
 
+const FIELD_TEXT = {
+	player_out_lineup_id: 'the player coming out', player_in_card_id: 'the player going in',
+	new_position: 'the new position', team_id: 'the team', hit_location: 'the hit location',
+	runner_base: 'the runner', lead_runner: 'the lead runner', outcome: 'the result',
+	hold_runners: 'holding runners', steal_attempts: 'the steals', hit_and_run: 'the hit-and-run',
+	bunt_attempt: 'the bunt', alignment: 'the alignment', infield_depth: 'the infield depth',
+	outfield_depth: 'the outfield depth', approach: 'the approach',
+};
+
 /** A server error in plain words: our sentence, then the server's. */
 function explain(err, what) {
 	const e = err?.error ?? err ?? {};
@@ -79,7 +88,7 @@ function explain(err, what) {
 	} else {
 		s += plain || msg || 'Something went wrong.';
 	}
-	if (e.field && e.field !== 'game_state' && e.field !== 'authorization') s += ` [${e.field}]`;
+	if (e.field && FIELD_TEXT[e.field]) s += ` (about: ${FIELD_TEXT[e.field]})`;
 	if (e.retry_after_ms) s += ` Try again in ${Math.ceil(e.retry_after_ms / 1000)} s.`;
 	return s;
 }
@@ -1065,7 +1074,9 @@ function renderSubForm() {
 	const pit = bench.filter((p) => isPitcher(tid, p));
 	const pos = bench.filter((p) => !isPitcher(tid, p));
 	const sorted = type === 'pitching_change' ? [...pit, ...pos] : [...pos, ...pit];
-	const keepIn = $('#sub-in').value;
+	// A new kind of substitution starts from the top of its list.
+	const keepIn = g.subType === type ? $('#sub-in').value : '';
+	g.subType = type;
 	$('#sub-in').replaceChildren(...sorted.map((p) => el('option', { value: p.card_id }, `${p.name} (${cardPos(tid, p)})`)));
 	if (sorted.some((p) => String(p.card_id) === keepIn)) $('#sub-in').value = keepIn;
 	$('#sub-pos-wrap').hidden = type !== 'defensive_replacement';

@@ -11,3 +11,16 @@ $(BUILD)/pd.so: $$(APP_OBJ)
 	@scripts/check-symbols.sh $@
 
 ALL_TARGETS	+= $(BUILD)/pd.so
+
+# `kodev run` reads conf/<directory name>.conf and loads ./<directory
+# name>.so: make writes that file from kore.conf (it is not committed,
+# since the directory name is the developer's).
+APPNAME		:= $(notdir $(CURDIR))
+KODEV_CONF	:= conf/$(APPNAME).conf
+
+ifeq ($(filter $(APPNAME),build conformance),)
+$(KODEV_CONF): kore.conf
+	sed 's|^load .*|load ./$(APPNAME).so|' kore.conf > $@
+
+ALL_TARGETS	+= $(KODEV_CONF)
+endif

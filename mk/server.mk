@@ -1,7 +1,7 @@
 # The server: the Kore module build/pd.so, and the conformance module
 # build/conformance.so built from the same transport.
 
-TRANSPORT_SRC	= src/util/buf.c src/util/json.c src/util/sandbox.c \
+TRANSPORT_SRC	= src/util/buf.c src/util/jsonutil.c src/util/sandbox.c \
 		  src/transport/deadline.c src/transport/eio_codec.c \
 		  src/transport/eio.c src/transport/eio_relay.c \
 		  src/transport/sio_codec.c src/transport/sio.c

@@ -20,7 +20,7 @@ FUZZ_CFLAGS	= $(BASE_CFLAGS) -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 
 # The modules under test, by object name (without the build prefix).
 T_BUF		= src/util/buf.o
-T_JSON		= src/util/json.o $(T_BUF)
+T_JSON		= src/util/jsonutil.o $(T_BUF)
 T_EIO		= src/transport/eio_codec.o $(T_BUF)
 T_SIO		= src/transport/sio_codec.o $(T_JSON)
 T_JWT		= src/auth/jwt.o $(T_JSON)
@@ -34,7 +34,7 @@ T_UNIT		= $(T_UNIT_NAMES:%=$(BUILD)/tests/test_%)
 
 T_MODS_buf		= $(T_BUF)
 T_MODS_json_util	= $(T_JSON)
-T_MODS_eio_codec	= $(T_EIO) src/util/json.o
+T_MODS_eio_codec	= $(T_EIO) src/util/jsonutil.o
 T_MODS_sio_codec	= $(T_SIO)
 T_MODS_jwt		= $(T_JWT)
 T_MODS_connmgr		= $(T_CONNMGR)

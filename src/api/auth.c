@@ -18,7 +18,7 @@
 
 #include "api/api.h"
 #include "app/config.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 #define RL_SLOTS	1024
 #define RL_ADDR_MAX	48

@@ -15,7 +15,7 @@
 
 #include "api/api.h"
 #include "engine/engine.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 static const char	sql_teams[] =
     "SELECT t.id, t.owner_user_id, json_build_object('team_id', t.id, "

@@ -16,7 +16,7 @@
 #include "api/api.h"
 #include "app/config.h"
 #include "app/metrics.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 #define USER_CACHE	1024
 

@@ -15,7 +15,7 @@
 #include "app/config.h"
 #include "app/metrics.h"
 #include "store/db.h"
-#include "service/games.h"
+#include "service/state_manager.h"
 #include "service/gateway.h"
 #include "service/ratelimit.h"
 #include "transport/eio.h"

@@ -7,7 +7,7 @@
 #include <sodium.h>
 
 #include "auth/jwt.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 #define B64URL	sodium_base64_VARIANT_URLSAFE_NO_PADDING
 

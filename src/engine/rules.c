@@ -140,9 +140,15 @@ pd_rules_load_file(const char *path, struct pd_error *err)
 	return (rc);
 }
 
+/*
+ * The Makefile compiles conf/rules.txt in; a build without that step
+ * (kodev compiles src/ only) reads the same file at run time instead.
+ */
 int
 pd_rules_use_builtin(struct pd_error *err)
 {
+	if (pd_rules_builtin_text == NULL)
+		return (pd_rules_load_file(PD_RULES_FILE, err));
 	return (pd_rules_load_text(pd_rules_builtin_text, err));
 }
 

@@ -100,7 +100,8 @@ struct pd_resolved {
 	int		line;		/* the row used, for diagnostics */
 };
 
-extern const char	pd_rules_builtin_text[];
+extern const char	pd_rules_builtin_text[] __attribute__((weak));
+#define PD_RULES_FILE		"conf/rules.txt"
 
 int	pd_rules_parse(struct pd_rules *, const char *, struct pd_error *);
 void	pd_rules_free(struct pd_rules *);

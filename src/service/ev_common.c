@@ -10,7 +10,7 @@
 
 #include "app/config.h"
 #include "service/ev_common.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 int64_t
 ev_now_ms(void)

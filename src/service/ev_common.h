@@ -14,7 +14,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "service/events.h"
-#include "service/games.h"
+#include "service/state_manager.h"
 
 /* Who may do an action. */
 enum ev_who {

@@ -16,7 +16,7 @@
 
 #include "app/config.h"
 #include "service/ev_common.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 static void	job_defense(struct pd_job *, struct pd_entry *);
 static void	job_offense(struct pd_job *, struct pd_entry *);

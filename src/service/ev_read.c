@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "service/ev_common.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 #define RECENT_PLAYS	10
 

@@ -12,7 +12,7 @@
 
 #include "app/metrics.h"
 #include "service/ev_common.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 static void	job_join(struct pd_job *, struct pd_entry *);
 static void	join_done(struct pd_job *, struct pd_entry *, enum gs_result);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "service/ev_common.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 typedef int	(*sub_fn)(struct pd_game *, const struct pd_sub_input *,
 		    int64_t, struct pd_sub_result *, struct pd_error *);

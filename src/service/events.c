@@ -8,9 +8,9 @@
 
 #include "app/metrics.h"
 #include "service/events.h"
-#include "service/games.h"
+#include "service/state_manager.h"
 #include "service/ratelimit.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 struct event_def {
 	const char	*name;

@@ -14,7 +14,7 @@
 #include "service/gateway.h"
 #include "service/ratelimit.h"
 #include "service/recovery.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 static int	gw_connect(struct sio_socket *, yajl_val, const char *,
 		    struct sio_connect_error *);

@@ -24,7 +24,7 @@
 #include "app/config.h"
 #include "service/ev_common.h"
 #include "service/recovery.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 #define MAC_BYTES	12
 

@@ -15,7 +15,7 @@
 #include "transport/deadline.h"
 #include "transport/eio.h"
 #include "transport/sio.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 #define SOCKET_BUCKETS		4096
 #define ROOM_BUCKETS		4096

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "transport/sio_codec.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 static int	payload_valid(enum sio_type, yajl_val);
 static int	reserved_event(const char *);

@@ -110,7 +110,9 @@ describe('web UI: a half-inning by two managers and a spectator', () => {
 	const homeAbbrev = `H${tag}`;
 
 	before(async () => {
-		server = await startServer({ name: 'browser', env: { RATE_LIMITS: 'off' } });
+		// BROWSER_WORKERS=2 runs the same pages against two Kore workers.
+		server = await startServer({ name: 'browser', workers: Number(process.env.BROWSER_WORKERS || 1),
+			env: { RATE_LIMITS: 'off' } });
 		b = await launch();
 		away = await newPage(b.browser, server.url, { name: 'away' });
 		home = await newPage(b.browser, server.url, { name: 'home' });
@@ -305,7 +307,7 @@ describe('web UI: a half-inning by two managers and a spectator', () => {
 
 	test('a server restart: every page reconnects and play goes on', async () => {
 		const drops = await Promise.all([away, home, fan].map((p) => p.evaluate(() => window.__pd.drops)));
-		restarted = await restartSamePort(server);
+		restarted = await restartSamePort(server, { workers: server.workers });
 		for (const [i, p] of [away, home, fan].entries()) {
 			await p.waitForFunction((n) => window.__pd.drops > n, drops[i], { timeout: 30_000 });
 			await p.waitForSelector('#conn.conn-ok', { timeout: 30_000 });
@@ -344,6 +346,8 @@ describe('web UI: a half-inning by two managers and a spectator', () => {
 		await shot(away, '06-away-bottom-1st');
 		await shot(home, '07-home-bottom-1st');
 		await shot(fan, '08-fan-phone');
+		await fan.evaluate(() => window.scrollTo(0, 0));
+		await shot(fan, '09-fan-phone-screen', { fullPage: false });
 		for (const p of [away, home, fan]) assert.deepEqual(p.errors, []);
 	});
 });

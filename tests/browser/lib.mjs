@@ -53,10 +53,10 @@ export async function newPage(browser, baseURL, { width = 1280, height = 900, na
 	return page;
 }
 
-export async function shot(page, name) {
+export async function shot(page, name, { fullPage = true } = {}) {
 	mkdirSync(ARTIFACTS, { recursive: true });
 	const path = join(ARTIFACTS, `${name}.png`);
-	await page.screenshot({ path, fullPage: true });
+	await page.screenshot({ path, fullPage });
 	return path;
 }
 

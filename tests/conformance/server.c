@@ -19,7 +19,7 @@
 
 #include "transport/eio.h"
 #include "transport/sio.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 int	conformance_engineio(struct http_request *);
 int	conformance_socketio(struct http_request *);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 static size_t
 depth(yajl_val v)

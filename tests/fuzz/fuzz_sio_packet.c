@@ -9,7 +9,7 @@
 
 #include "fuzz.h"
 #include "transport/sio_codec.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 static void
 payload_text(yajl_val v, struct pd_buf *b)

@@ -5,7 +5,7 @@
 #include <criterion/criterion.h>
 
 #include "transport/eio_codec.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 #define MAXP	16
 

@@ -4,7 +4,7 @@
 
 #include <criterion/criterion.h>
 
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 static char *
 nested(const char *open, const char *close, int n)

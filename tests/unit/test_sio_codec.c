@@ -9,7 +9,7 @@
 #include <criterion/criterion.h>
 
 #include "transport/sio_codec.h"
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 static struct sio_packet	p;
 static const char		*why;

@@ -1,11 +1,11 @@
 /*
- * json: yajl helpers, see json.h.
+ * jsonutil: yajl helpers, see jsonutil.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/json.h"
+#include "util/jsonutil.h"
 
 static int	json_depth_ok(const char *, size_t);
 

@@ -1,5 +1,5 @@
 /*
- * json: small helpers around yajl shared by the codecs, the service and
+ * jsonutil: small helpers around yajl shared by the codecs, the service and
  * the REST layer.
  *
  * json_parse() bounds the nesting depth before handing the text to
@@ -7,8 +7,8 @@
  * stack on hostile input.  The returned tree belongs to the caller
  * (yajl_tree_free()).
  */
-#ifndef PD_UTIL_JSON_H
-#define PD_UTIL_JSON_H
+#ifndef PD_UTIL_JSONUTIL_H
+#define PD_UTIL_JSONUTIL_H
 
 #include <stddef.h>
 #include <yajl/yajl_gen.h>

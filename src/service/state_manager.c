@@ -1,5 +1,5 @@
 /*
- * games: the state manager, see games.h.
+ * state_manager: games in memory over PostgreSQL, see state_manager.h.
  */
 #include <kore/kore.h>
 
@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "service/events.h"
-#include "service/games.h"
-#include "util/json.h"
+#include "service/state_manager.h"
+#include "util/jsonutil.h"
 
 #define ENTRY_BUCKETS		1024
 #define EVICT_INTERVAL_MS	60000

@@ -1,5 +1,5 @@
 /*
- * games: the state manager.  Memory is a cache, PostgreSQL the truth.
+ * state_manager: the games in memory.  Memory is a cache, PostgreSQL the truth.
  *
  * A game is loaded from its row on first use and kept here, evicted when
  * idle.  Work on a game is a job: jobs of one game run one at a time, in
@@ -10,8 +10,8 @@
  * process changed the game first (a version conflict) the game is
  * reloaded and the job runs again.
  */
-#ifndef PD_SERVICE_GAMES_H
-#define PD_SERVICE_GAMES_H
+#ifndef PD_SERVICE_STATE_MANAGER_H
+#define PD_SERVICE_STATE_MANAGER_H
 
 #include <stdint.h>
 #include <sys/queue.h>
