@@ -23,7 +23,6 @@
 
 void	kore_worker_configure(void);
 int	pd_socketio(struct http_request *);
-int	pd_healthz(struct http_request *);
 
 void
 kore_worker_configure(void)
@@ -57,14 +56,4 @@ int
 pd_socketio(struct http_request *req)
 {
 	return (eio_http(req, &sio_eio_hooks));
-}
-
-int
-pd_healthz(struct http_request *req)
-{
-	static const char	body[] = "{\"status\":\"ok\"}";
-
-	http_response_header(req, "content-type", "application/json");
-	http_response(req, HTTP_STATUS_OK, body, sizeof(body) - 1);
-	return (KORE_RESULT_OK);
 }

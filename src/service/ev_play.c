@@ -20,6 +20,7 @@
 
 static void	job_defense(struct pd_job *, struct pd_entry *);
 static void	job_offense(struct pd_job *, struct pd_entry *);
+static void	job_decision(struct pd_job *, struct pd_entry *, int);
 static void	job_roll(struct pd_job *, struct pd_entry *);
 static void	job_outcome(struct pd_job *, struct pd_entry *);
 static int	decision_commit(struct pd_job *, struct pd_entry *,
@@ -120,34 +121,38 @@ out:
 	return (rc);
 }
 
+/* Both decisions: the side's check, the engine's, then the commit. */
 static void
-job_defense(struct pd_job *job, struct pd_entry *e)
+job_decision(struct pd_job *job, struct pd_entry *e, int defense)
 {
-	struct pd_def_input	 in;
+	struct pd_def_input	 def;
+	struct pd_off_input	 off;
 	struct pd_error		 err;
 	struct pd_game		*next;
+	int			 rc;
 
 	pd_error_clear(&err);
-	if (ev_authorize(job, e, EV_FIELDING, 0, &err) == -1 ||
-	    ev_game_over(e, &err) == -1) {
+	if (ev_authorize(job, e, defense ? EV_FIELDING : EV_BATTING, 0,
+	    &err) == -1 || ev_game_over(e, &err) == -1) {
 		ev_refuse(job, &err);
 		return;
 	}
-	memset(&in, 0, sizeof(in));
-	pd_error_clear(&err);
-	if (pd_json_parse_def(job->data, &in, &err) == PD_ERR) {
+	memset(&def, 0, sizeof(def));
+	memset(&off, 0, sizeof(off));
+	rc = defense ? pd_json_parse_def(job->data, &def, &err) :
+	    pd_json_parse_off(job->data, &off, &err);
+	if (rc == PD_OK && (next = ev_state_copy(job, e)) == NULL)
+		rc = pd_error_set(&err, PD_E_INTERNAL, NULL, "Out of memory");
+	if (rc == PD_OK)
+		rc = defense ? pd_game_defense(next, &def, &err) :
+		    pd_game_offense(next, &off, &err);
+	if (rc == PD_ERR) {
 		ev_refuse(job, &err);
 		return;
 	}
-	if ((next = ev_state_copy(job, e)) == NULL ||
-	    pd_game_defense(next, &in, &err) == PD_ERR) {
-		if (next == NULL)
-			pd_error_set(&err, PD_E_INTERNAL, NULL, "Out of memory");
-		ev_refuse(job, &err);
-		return;
-	}
-	if (decision_commit(job, e, "defensive",
-	    "defensive_decision_submitted") == -1) {
+	if (decision_commit(job, e, defense ? "defensive" : "offensive",
+	    defense ? "defensive_decision_submitted" :
+	    "offensive_decision_submitted") == -1) {
 		ev_commit_failed(job, GS_ERROR);
 		return;
 	}
@@ -155,37 +160,15 @@ job_defense(struct pd_job *job, struct pd_entry *e)
 }
 
 static void
+job_defense(struct pd_job *job, struct pd_entry *e)
+{
+	job_decision(job, e, 1);
+}
+
+static void
 job_offense(struct pd_job *job, struct pd_entry *e)
 {
-	struct pd_off_input	 in;
-	struct pd_error		 err;
-	struct pd_game		*next;
-
-	pd_error_clear(&err);
-	if (ev_authorize(job, e, EV_BATTING, 0, &err) == -1 ||
-	    ev_game_over(e, &err) == -1) {
-		ev_refuse(job, &err);
-		return;
-	}
-	memset(&in, 0, sizeof(in));
-	pd_error_clear(&err);
-	if (pd_json_parse_off(job->data, &in, &err) == PD_ERR) {
-		ev_refuse(job, &err);
-		return;
-	}
-	if ((next = ev_state_copy(job, e)) == NULL ||
-	    pd_game_offense(next, &in, &err) == PD_ERR) {
-		if (next == NULL)
-			pd_error_set(&err, PD_E_INTERNAL, NULL, "Out of memory");
-		ev_refuse(job, &err);
-		return;
-	}
-	if (decision_commit(job, e, "offensive",
-	    "offensive_decision_submitted") == -1) {
-		ev_commit_failed(job, GS_ERROR);
-		return;
-	}
-	pd_games_commit(job, e, ev_room_done);
+	job_decision(job, e, 0);
 }
 
 static void
