@@ -208,6 +208,8 @@ ev_state_json(const struct pd_game *g, int64_t seq, struct pd_buf *out)
 		return (-1);
 	*copy = *g;
 	copy->seq = seq;
+	/* An expired roll is no longer pending: show none. */
+	copy->has_roll = pd_game_roll_pending(copy, ev_now_ms());
 	rc = -1;
 	if ((gen = ev_gen()) != NULL) {
 		if (pd_json_state(gen, copy) == PD_OK)

@@ -39,6 +39,8 @@ const CONFIGS = [
 	{ workers: 2, label: 'WORKERS=2' },
 	{ workers: 2, label: 'WORKERS=2, relayed polling', transports: ['polling'],
 	    env: { WORKER_MAX_CONNECTIONS: '4' } },
+	{ workers: 2, label: 'WORKERS=2, relayed upgrades',
+	    env: { WORKER_MAX_CONNECTIONS: '6' } },
 ];
 
 for (const cfg of CONFIGS) {
