@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "service/connmgr.h"
+#include "util/hash.h"
 
 #define BUCKETS		1024
 
@@ -45,21 +46,10 @@ struct pd_connmgr {
 	size_t			 ngames;
 };
 
-static unsigned int	 bucket(const char *);
 static struct session	*session_find(const struct pd_connmgr *, const char *);
 static struct game	*game_find(const struct pd_connmgr *, const char *);
 static struct member	*member_find(const struct session *, const char *);
 static void		 member_remove(struct pd_connmgr *, struct member *);
-
-static unsigned int
-bucket(const char *s)
-{
-	unsigned int	h;
-
-	for (h = 5381; *s != '\0'; s++)
-		h = h * 33 + (unsigned char)*s;
-	return (h % BUCKETS);
-}
 
 struct pd_connmgr *
 pd_connmgr_new(void)
@@ -96,7 +86,7 @@ session_find(const struct pd_connmgr *m, const char *sid)
 {
 	struct session	*s;
 
-	LIST_FOREACH(s, &m->sessions[bucket(sid)], hash) {
+	LIST_FOREACH(s, &m->sessions[(pd_hash_str(sid) % BUCKETS)], hash) {
 		if (strcmp(s->sid, sid) == 0)
 			return (s);
 	}
@@ -108,7 +98,7 @@ game_find(const struct pd_connmgr *m, const char *id)
 {
 	struct game	*g;
 
-	LIST_FOREACH(g, &m->games[bucket(id)], hash) {
+	LIST_FOREACH(g, &m->games[(pd_hash_str(id) % BUCKETS)], hash) {
 		if (strcmp(g->id, id) == 0)
 			return (g);
 	}
@@ -140,7 +130,7 @@ pd_connmgr_connect(struct pd_connmgr *m, const char *sid, const char *user)
 	memcpy(s->sid, sid, strlen(sid) + 1);
 	memcpy(s->user, user, strlen(user) + 1);
 	TAILQ_INIT(&s->games);
-	LIST_INSERT_HEAD(&m->sessions[bucket(sid)], s, hash);
+	LIST_INSERT_HEAD(&m->sessions[(pd_hash_str(sid) % BUCKETS)], s, hash);
 	m->nsessions++;
 	return (0);
 }
@@ -199,7 +189,7 @@ pd_connmgr_join(struct pd_connmgr *m, const char *sid, const char *game_id,
 			return (-1);
 		memcpy(g->id, game_id, strlen(game_id) + 1);
 		TAILQ_INIT(&g->members);
-		LIST_INSERT_HEAD(&m->games[bucket(game_id)], g, hash);
+		LIST_INSERT_HEAD(&m->games[(pd_hash_str(game_id) % BUCKETS)], g, hash);
 		m->ngames++;
 	}
 	if ((mb = calloc(1, sizeof(*mb))) == NULL) {

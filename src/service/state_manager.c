@@ -8,6 +8,7 @@
 
 #include "service/events.h"
 #include "service/state_manager.h"
+#include "util/hash.h"
 #include "util/jsonutil.h"
 
 #define ENTRY_BUCKETS		1024
@@ -25,7 +26,6 @@ struct stale_note {
 static LIST_HEAD(, pd_entry)	entries[ENTRY_BUCKETS];
 static size_t			nentries;
 
-static unsigned int	 bucket(const char *);
 static struct pd_entry	*entry_get(const char *, int);
 static void		 entry_free(struct pd_entry *);
 static void		 entry_pump(struct pd_entry *);
@@ -58,22 +58,12 @@ pd_games_cached(void)
 	return (nentries);
 }
 
-static unsigned int
-bucket(const char *s)
-{
-	unsigned int	h;
-
-	for (h = 5381; *s != '\0'; s++)
-		h = h * 33 + (unsigned char)*s;
-	return (h % ENTRY_BUCKETS);
-}
-
 static struct pd_entry *
 entry_get(const char *id, int create)
 {
 	struct pd_entry	*e;
 
-	LIST_FOREACH(e, &entries[bucket(id)], hash) {
+	LIST_FOREACH(e, &entries[(pd_hash_str(id) % ENTRY_BUCKETS)], hash) {
 		if (strcmp(e->id, id) == 0)
 			return (e);
 	}
@@ -84,7 +74,7 @@ entry_get(const char *id, int create)
 	(void)snprintf(e->id, sizeof(e->id), "%s", id);
 	TAILQ_INIT(&e->jobs);
 	e->last_used = kore_time_ms();
-	LIST_INSERT_HEAD(&entries[bucket(id)], e, hash);
+	LIST_INSERT_HEAD(&entries[(pd_hash_str(id) % ENTRY_BUCKETS)], e, hash);
 	nentries++;
 	return (e);
 }

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "transport/eio_internal.h"
+#include "util/hash.h"
 
 #define SESSION_BUCKETS		4096
 #define CLOSING_GRACE_MS	10000
@@ -46,7 +47,6 @@ static int				 kick_armed;
 
 const struct eio_config			*eio_cfg = &cfg;
 
-static unsigned int	sid_hash(const char *);
 static void		sid_make(char *);
 static int		query_get(const char *, const char *, char *, size_t);
 static void		cors_headers(struct http_request *);
@@ -137,22 +137,12 @@ eio_sid_owner(const char *sid)
 	return ((uint16_t)(p - sid_alphabet));
 }
 
-static unsigned int
-sid_hash(const char *sid)
-{
-	unsigned int	h;
-
-	for (h = 5381; *sid != '\0'; sid++)
-		h = h * 33 + (unsigned char)*sid;
-	return (h % SESSION_BUCKETS);
-}
-
 struct eio_session *
 eio_session_find(const char *sid)
 {
 	struct eio_session	*s;
 
-	LIST_FOREACH(s, &buckets[sid_hash(sid)], hash) {
+	LIST_FOREACH(s, &buckets[(pd_hash_str(sid) % SESSION_BUCKETS)], hash) {
 		if (strcmp(s->sid, sid) == 0 && s->state != EIO_S_DEAD)
 			return (s);
 	}
@@ -707,7 +697,7 @@ session_new(enum eio_transport transport, const struct eio_hooks *hooks)
 	s->hooks = hooks;
 	s->state = EIO_S_OPEN;
 	TAILQ_INIT(&s->outq);
-	LIST_INSERT_HEAD(&buckets[sid_hash(s->sid)], s, hash);
+	LIST_INSERT_HEAD(&buckets[(pd_hash_str(s->sid) % SESSION_BUCKETS)], s, hash);
 	nsessions++;
 	s->refs = 1;		/* the table's reference */
 	pd_deadline_set(&ping_list, &s->ping_dl,

@@ -15,6 +15,7 @@
 #include "transport/deadline.h"
 #include "transport/eio.h"
 #include "transport/sio.h"
+#include "util/hash.h"
 #include "util/jsonutil.h"
 
 #define SOCKET_BUCKETS		4096
@@ -104,7 +105,6 @@ static void	room_key(struct pd_buf *, const char *, const char *);
 static struct sio_room *room_find(const char *, int);
 static void	room_deliver(const char *, const char *, size_t);
 static void	room_msg(struct kore_msg *, const void *);
-static unsigned int hash_str(const char *);
 
 const struct eio_hooks sio_eio_hooks = {
 	client_open,
@@ -145,16 +145,6 @@ sio_namespace(const char *name, const struct sio_namespace_ops *ops)
 	(void)snprintf(n->name, sizeof(n->name), "%s", name);
 	n->ops = ops;
 	TAILQ_INSERT_TAIL(&namespaces, n, link);
-}
-
-static unsigned int
-hash_str(const char *s)
-{
-	unsigned int	h;
-
-	for (h = 5381; *s != '\0'; s++)
-		h = h * 33 + (unsigned char)*s;
-	return (h);
 }
 
 static struct sio_namespace *
@@ -467,7 +457,7 @@ sio_socket_set_id(struct sio_socket *s, const char *id)
 		return (-1);
 	LIST_REMOVE(s, hash);
 	(void)snprintf(s->id, sizeof(s->id), "%s", id);
-	LIST_INSERT_HEAD(&socket_table[hash_str(s->id) % SOCKET_BUCKETS], s,
+	LIST_INSERT_HEAD(&socket_table[pd_hash_str(s->id) % SOCKET_BUCKETS], s,
 	    hash);
 	return (0);
 }
@@ -522,7 +512,7 @@ socket_new(struct sio_client *c, struct sio_namespace *n)
 	TAILQ_INIT(&s->rooms);
 	TAILQ_INIT(&s->held);
 	TAILQ_INSERT_TAIL(&c->sockets, s, link);
-	LIST_INSERT_HEAD(&socket_table[hash_str(s->id) % SOCKET_BUCKETS], s,
+	LIST_INSERT_HEAD(&socket_table[pd_hash_str(s->id) % SOCKET_BUCKETS], s,
 	    hash);
 	nsockets++;
 	return (s);
@@ -554,7 +544,7 @@ sio_socket_find(const char *id)
 {
 	struct sio_socket	*s;
 
-	LIST_FOREACH(s, &socket_table[hash_str(id) % SOCKET_BUCKETS], hash) {
+	LIST_FOREACH(s, &socket_table[pd_hash_str(id) % SOCKET_BUCKETS], hash) {
 		if (strcmp(s->id, id) == 0)
 			return (s);
 	}
@@ -697,7 +687,7 @@ room_find(const char *key, int create)
 	struct sio_room		*r;
 	unsigned int		 h;
 
-	h = hash_str(key) % ROOM_BUCKETS;
+	h = pd_hash_str(key) % ROOM_BUCKETS;
 	LIST_FOREACH(r, &room_table[h], hash) {
 		if (strcmp(r->name, key) == 0)
 			return (r);
