@@ -76,7 +76,9 @@ static const char	sql_audit[] =
     "UNION ALL SELECT 'submission', p.user_id, p.created_at, p.roll_id, "
     "NULL, p.result, 2, p.play_number FROM plays p WHERE p.game_id = g.id "
     "UNION ALL SELECT 'substitution', s.user_id, s.created_at, s.type, "
-    "NULL, s.data, 3, s.id FROM substitutions s WHERE s.game_id = g.id"
+    "NULL, s.data, 3, s.id FROM substitutions s WHERE s.game_id = g.id "
+    "UNION ALL SELECT 'refused', f.user_id, f.created_at, f.event, "
+    "f.code, f.payload, 4, f.id FROM refusals f WHERE f.game_id = g.id"
     ") e), '[]')::text FROM games g WHERE g.id = $1::uuid";
 
 enum view {

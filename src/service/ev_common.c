@@ -10,7 +10,10 @@
 
 #include "app/config.h"
 #include "service/ev_common.h"
+#include "service/ratelimit.h"
 #include "util/jsonutil.h"
+
+static void	audit_refusal(const struct pd_job *, const char *);
 
 int64_t
 ev_now_ms(void)
@@ -132,7 +135,28 @@ ev_refuse(struct pd_job *job, const struct pd_error *err)
 	if (pd_games_recheck(job))
 		return;
 	pd_job_error(job, err->code, err->message, err->field);
+	audit_refusal(job, err->code);
 	pd_games_finish(job);
+}
+
+/* Refused actions go into the audit trail; refused reads do not. */
+static void
+audit_refusal(const struct pd_job *job, const char *code)
+{
+	struct pd_buf	 payload;
+	yajl_gen	 g;
+
+	if (pd_rl_class_of(job->event) != PD_RL_ROLL &&
+	    pd_rl_class_of(job->event) != PD_RL_ACTION)
+		return;
+	pd_buf_init(&payload, 0);
+	if ((g = ev_gen()) != NULL && json_gen_value(g, job->data) == 0 &&
+	    ev_gen_take(g, &payload) == 0)
+		gs_record_refusal(job->game_id, job->user_id, job->event, code,
+		    pd_buf_cstr(&payload));
+	else if (g != NULL)
+		yajl_gen_free(g);
+	pd_buf_free(&payload);
 }
 
 yajl_gen

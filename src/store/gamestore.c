@@ -25,6 +25,7 @@ static struct gs_call	*call_new(void *);
 static void		 load_done(const struct pd_db_result *, void *);
 static void		 commit_done(const struct pd_db_result *, void *);
 static void		 version_done(const struct pd_db_result *, void *);
+static void		 refusal_done(const struct pd_db_result *, void *);
 static void		 text_done(const struct pd_db_result *, void *);
 static int		 text_query(const char *, const char *, const char *,
 			    int, void (*)(void *, enum gs_result, const char *,
@@ -76,6 +77,10 @@ static const char sql_commit[] =
     "position = EXCLUDED.position, batting_order = EXCLUDED.batting_order, "
     "status = EXCLUDED.status RETURNING 1) "
     "SELECT count(*) FROM g";
+
+static const char sql_refusal[] =
+    "INSERT INTO refusals (game_id, user_id, event, code, payload) "
+    "VALUES ($1::uuid, $2, $3, $4, $5::jsonb)";
 
 static const char sql_version[] =
     "SELECT version FROM games WHERE id = $1::uuid";
@@ -171,6 +176,26 @@ load_done(const struct pd_db_result *r, void *arg)
 	}
 	c->load_cb(c->arg, rc, rc == GS_OK ? &row : NULL);
 	free(c);
+}
+
+static void
+refusal_done(const struct pd_db_result *r, void *arg)
+{
+	(void)db_result(r);
+}
+
+void
+gs_record_refusal(const char *game_id, const char *user_id,
+    const char *event, const char *code, const char *payload)
+{
+	const char	*params[5];
+
+	params[0] = game_id;
+	params[1] = user_id;
+	params[2] = event;
+	params[3] = code;
+	params[4] = payload;
+	(void)pd_db_exec(sql_refusal, 5, params, refusal_done, NULL);
 }
 
 int

@@ -61,6 +61,10 @@ int	gs_commit(const struct gs_commit *,
 /* The game's current version, to tell whether a cached copy is fresh. */
 int	gs_version(const char *game_id,
 	    void (*cb)(void *, enum gs_result, int64_t), void *);
+/* Records a refused action for the audit trail; fire and forget. */
+void	gs_record_refusal(const char *game_id, const char *user_id,
+	    const char *event, const char *code, const char *payload);
+
 /* Room events after `last_seq`, as a JSON array of {event, data}. */
 int	gs_events_since(const char *game_id, int64_t last_seq,
 	    void (*cb)(void *, enum gs_result, const char *, size_t), void *);

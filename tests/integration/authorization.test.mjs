@@ -120,6 +120,22 @@ describe('authorization matrix', () => {
 		await expect('admin', 'submit_manual_outcome', { outcome: 'single' }, null);
 	});
 
+	test('the admin reads the audit trail, refused actions included; nobody else does', async () => {
+		const admin = sock.admin.auth.token;
+		const res = await api(server, 'GET', `/api/games/${gid}/audit`, { token: admin });
+		assert.equal(res.status, 200, JSON.stringify(res.body));
+		const types = new Set(res.body.entries.map((e) => e.type));
+		for (const t of ['roll', 'decision', 'submission', 'refused']) {
+			assert.ok(types.has(t), `no ${t} in the audit`);
+		}
+		const refused = res.body.entries.filter((e) => e.type === 'refused');
+		assert.ok(refused.some((e) => e.status === 'NOT_AUTHORIZED' && e.ref === 'roll_dice'));
+		assert.ok(refused.every((e) => e.user_id && e.at));
+		const home = await api(server, 'GET', `/api/games/${gid}/audit`,
+		    { token: sock.home.auth.token });
+		assert.equal(home.status, 403);
+	});
+
 	test('spectators get room events but nothing addressed to one user', async () => {
 		const seen = [];
 		sock.spectator.onAny((e) => seen.push(e));
