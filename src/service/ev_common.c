@@ -42,11 +42,19 @@ ev_is_uuid(const char *s)
 	return (1);
 }
 
+/*
+ * Steps (1) and (2) of the contract's order: the payload is an object
+ * with game_id and every field in `required` (NULL-terminated, may be
+ * NULL), then game_id is a UUID.  The caller checks its other formats.
+ */
 int
-ev_game_id(const struct pd_req *req, const char **id)
+ev_game_id(const struct pd_req *req, const char **id,
+    const char *const *required)
 {
 	const char	*errev = pd_error_event(req->event);
 	yajl_val	 v;
+	char		 msg[64];
+	int		 i;
 
 	if (req->data == NULL || !YAJL_IS_OBJECT(req->data)) {
 		pd_reply_error(req, errev, "INVALID_PAYLOAD",
@@ -57,6 +65,16 @@ ev_game_id(const struct pd_req *req, const char **id)
 		pd_reply_error(req, errev, "MISSING_FIELD", "Missing game_id",
 		    "game_id");
 		return (-1);
+	}
+	for (i = 0; required != NULL && required[i] != NULL; i++) {
+		if (json_get(req->data, required[i]) == NULL ||
+		    YAJL_IS_NULL(json_get(req->data, required[i]))) {
+			(void)snprintf(msg, sizeof(msg), "Missing %s",
+			    required[i]);
+			pd_reply_error(req, errev, "MISSING_FIELD", msg,
+			    required[i]);
+			return (-1);
+		}
 	}
 	if (!YAJL_IS_STRING(v) || !ev_is_uuid(YAJL_GET_STRING(v))) {
 		pd_reply_error(req, errev, "INVALID_FORMAT",

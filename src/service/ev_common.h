@@ -24,8 +24,12 @@ enum ev_who {
 	EV_TEAM			/* the manager of a given team */
 };
 
-/* Checks the payload and game_id; replies and returns -1 on failure. */
-int	ev_game_id(const struct pd_req *, const char **);
+/*
+ * Checks the payload shape, game_id and the other always-required
+ * fields, then game_id's format; replies and returns -1 on failure.
+ */
+int	ev_game_id(const struct pd_req *, const char **,
+	    const char *const *required);
 int	ev_is_uuid(const char *);
 
 /* Authorization of a job's user: -1 with `err` filled when refused. */

@@ -35,7 +35,7 @@ submit(struct pd_req *req, pd_job_fn fn)
 {
 	const char	*game_id;
 
-	if (ev_game_id(req, &game_id) == -1)
+	if (ev_game_id(req, &game_id, NULL) == -1)
 		return;
 	pd_games_submit(sio_socket_id(req->client->sock), req->client->user_id,
 	    game_id, req->event, req->ack, req->data, fn);
@@ -62,17 +62,12 @@ ev_roll_dice(struct pd_req *req)
 void
 ev_manual_outcome(struct pd_req *req)
 {
+	static const char *const required[] = { "outcome", NULL };
 	const char	*game_id;
-	yajl_val	 v;
 
-	if (ev_game_id(req, &game_id) == -1)
-		return;
 	/* outcome is always required: checked before the game is. */
-	if ((v = json_get(req->data, "outcome")) == NULL || YAJL_IS_NULL(v)) {
-		pd_reply_error(req, "outcome_rejected", "MISSING_FIELD",
-		    "Missing outcome", "outcome");
+	if (ev_game_id(req, &game_id, required) == -1)
 		return;
-	}
 	pd_games_submit(sio_socket_id(req->client->sock), req->client->user_id,
 	    game_id, req->event, req->ack, req->data, job_outcome);
 }

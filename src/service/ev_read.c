@@ -33,16 +33,13 @@ static void	sync_reply(struct pd_job *, const char *, size_t);
 void
 ev_get_lineup(struct pd_req *req)
 {
+	static const char *const required[] = { "team_id", NULL };
 	const char	*game_id;
 	yajl_val	 team;
 
-	if (ev_game_id(req, &game_id) == -1)
+	if (ev_game_id(req, &game_id, required) == -1)
 		return;
-	if ((team = json_get(req->data, "team_id")) == NULL) {
-		pd_reply_error(req, "error", "MISSING_FIELD", "Missing team_id",
-		    "team_id");
-		return;
-	}
+	team = json_get(req->data, "team_id");
 	if (!YAJL_IS_INTEGER(team)) {
 		pd_reply_error(req, "error", "INVALID_FORMAT",
 		    "team_id must be an integer", "team_id");
@@ -92,7 +89,7 @@ ev_get_box_score(struct pd_req *req)
 {
 	const char	*game_id;
 
-	if (ev_game_id(req, &game_id) == -1)
+	if (ev_game_id(req, &game_id, NULL) == -1)
 		return;
 	pd_games_submit_verified(sio_socket_id(req->client->sock),
 	    req->client->user_id, game_id, req->event, req->ack, req->data,
@@ -128,7 +125,7 @@ ev_request_game_state(struct pd_req *req)
 	const char	*game_id;
 	yajl_val	 last;
 
-	if (ev_game_id(req, &game_id) == -1)
+	if (ev_game_id(req, &game_id, NULL) == -1)
 		return;
 	last = json_get(req->data, "last_seq");
 	if (last != NULL && !YAJL_IS_NULL(last) && (!YAJL_IS_INTEGER(last) ||

@@ -30,7 +30,7 @@ ev_join_game(struct pd_req *req)
 	const char	*game_id, *role;
 	yajl_val	 v;
 
-	if (ev_game_id(req, &game_id) == -1)
+	if (ev_game_id(req, &game_id, NULL) == -1)
 		return;
 	v = json_get(req->data, "role");
 	role = (v != NULL && YAJL_IS_STRING(v)) ? YAJL_GET_STRING(v) : NULL;
@@ -143,7 +143,7 @@ ev_leave_game(struct pd_req *req)
 {
 	const char	*game_id;
 
-	if (ev_game_id(req, &game_id) == -1)
+	if (ev_game_id(req, &game_id, NULL) == -1)
 		return;
 	pd_games_submit(sio_socket_id(req->client->sock), req->client->user_id,
 	    game_id, req->event, req->ack, req->data, job_leave);

@@ -23,7 +23,7 @@ static void	job_pitching(struct pd_job *, struct pd_entry *);
 static void	sub_done(struct pd_job *, struct pd_entry *, enum gs_result);
 static int	lineup_rows(const struct pd_game *, int, struct pd_buf *);
 
-static const char *required[] = {
+static const char *const required[] = {
 	"player_out_lineup_id", "player_in_card_id", "team_id", NULL
 };
 
@@ -49,20 +49,18 @@ ev_pitching_change(struct pd_req *req)
 static void
 submit(struct pd_req *req, int needs_position, pd_job_fn fn)
 {
+	static const char *const with_position[] = {
+		"player_out_lineup_id", "player_in_card_id", "team_id",
+		"new_position", NULL
+	};
 	const char	*game_id;
 	char		 msg[64];
 	int		 i;
 
-	if (ev_game_id(req, &game_id) == -1)
+	if (ev_game_id(req, &game_id, needs_position ? with_position :
+	    required) == -1)
 		return;
 	for (i = 0; required[i] != NULL; i++) {
-		if (json_get(req->data, required[i]) == NULL) {
-			(void)snprintf(msg, sizeof(msg), "Missing %s",
-			    required[i]);
-			pd_reply_error(req, "substitution_error",
-			    "MISSING_FIELD", msg, required[i]);
-			return;
-		}
 		if (!YAJL_IS_INTEGER(json_get(req->data, required[i]))) {
 			(void)snprintf(msg, sizeof(msg),
 			    "%s must be an integer", required[i]);
@@ -72,8 +70,8 @@ submit(struct pd_req *req, int needs_position, pd_job_fn fn)
 		}
 	}
 	if (needs_position && json_string(req->data, "new_position") == NULL) {
-		pd_reply_error(req, "substitution_error", "MISSING_FIELD",
-		    "Missing new_position", "new_position");
+		pd_reply_error(req, "substitution_error", "INVALID_FORMAT",
+		    "new_position must be a string", "new_position");
 		return;
 	}
 	pd_games_submit(sio_socket_id(req->client->sock), req->client->user_id,

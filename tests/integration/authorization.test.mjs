@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { closeAll, emitAck } from './lib/client.mjs';
+import { closeAll, emitAck, once } from './lib/client.mjs';
 import { api, createTeam, join, ok, player, register } from './lib/game.mjs';
 import { validToken } from './lib/jwt.mjs';
 import { startServer } from './lib/server.mjs';
@@ -118,6 +118,33 @@ describe('authorization matrix', () => {
 		await expect('home', 'submit_manual_outcome', { outcome: 'walk' }, null);
 		await expect('home', 'roll_dice', {}, null);
 		await expect('admin', 'submit_manual_outcome', { outcome: 'single' }, null);
+	});
+
+	test('when several checks fail, the first in the contract order is reported', async () => {
+		const none = '00000000-0000-4000-8000-000000000000';
+		const cases = [
+			// (1) shape, then always-required fields, before (2) formats
+			['admin', 'submit_manual_outcome', 'not an object', 'INVALID_PAYLOAD'],
+			['admin', 'submit_manual_outcome', { game_id: 'bad' }, 'MISSING_FIELD'],
+			['admin', 'submit_manual_outcome', { game_id: 'bad', outcome: 'x' }, 'INVALID_FORMAT'],
+			['admin', 'request_pinch_hitter', { game_id: 'bad', team_id: 1 }, 'MISSING_FIELD'],
+			// (3) the game's existence before (6) the request's validity
+			['admin', 'submit_manual_outcome', { game_id: none, outcome: 'x' }, 'GAME_NOT_FOUND'],
+			// (4) authorization before (6)
+			['stranger', 'submit_manual_outcome', { game_id: gid, outcome: 'x' }, 'NOT_AUTHORIZED'],
+			['stranger', 'submit_defensive_decision', { game_id: gid, alignment: 'x' }, 'NOT_AUTHORIZED'],
+			// (6) validity before (7) the moment (no roll is pending)
+			['home', 'submit_manual_outcome', { game_id: gid, outcome: 'x' }, 'INVALID_OUTCOME'],
+			['home', 'submit_manual_outcome', { game_id: gid, outcome: 'groundball_c' }, 'MISSING_FIELD'],
+			['home', 'submit_manual_outcome', { game_id: gid, outcome: 'strikeout' }, 'NO_PENDING_ROLL'],
+		];
+		for (const [who, event, data, code] of cases) {
+			const rejected = event === 'submit_manual_outcome' ? once(sock[who], 'outcome_rejected') : null;
+			const ack = await emitAck(sock[who], event, data, 5000);
+			assert.equal(ack.ok, false, `${event} ${JSON.stringify(data)}`);
+			assert.equal(ack.error.code, code, `${event} ${JSON.stringify(data)}: ${JSON.stringify(ack)}`);
+			if (rejected) assert.equal((await rejected).code, code);
+		}
 	});
 
 	test('the admin reads the audit trail, refused actions included; nobody else does', async () => {
