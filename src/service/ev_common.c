@@ -299,22 +299,23 @@ void
 ev_broadcast(struct pd_job *job)
 {
 	struct pd_buf	 pkt;
-	char		 room[64];
+	char		 room[64], offset[64];
 	int		 i;
 
 	pd_room_game(room, sizeof(room), job->game_id);
 	pd_buf_init(&pkt, 0);
 	for (i = 0; i < job->nout; i++) {
 		pd_buf_reset(&pkt);
-		/* The last argument is the recovery offset (see recovery.c). */
 		if (pd_buf_appendf(&pkt, "[\"%s\",", job->out_name[i]) == -1 ||
 		    pd_buf_append(&pkt, job->out_data[i].data,
 		    job->out_data[i].len) == -1 ||
-		    (pd_cfg.recovery && pd_buf_appendf(&pkt, ",\"%s:%lld\"",
-		    job->game_id, (long long)job->out_seq[i]) == -1) ||
 		    pd_buf_appendc(&pkt, ']') == -1)
 			break;
-		sio_room_emit("/", room, (const char *)pkt.data, pkt.len);
+		/* The recovery offset of a room event (see recovery.c). */
+		(void)snprintf(offset, sizeof(offset), "%s:%lld", job->game_id,
+		    (long long)job->out_seq[i]);
+		sio_room_emit_offset("/", room, (const char *)pkt.data, pkt.len,
+		    pd_cfg.recovery ? offset : NULL);
 	}
 	pd_buf_free(&pkt);
 }

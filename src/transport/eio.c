@@ -69,7 +69,7 @@ static int		session_enqueue(struct eio_session *, enum eio_type,
 			    const void *, size_t);
 static void		session_flush_get(struct eio_session *, int);
 static void		session_open_info(struct eio_session *,
-			    const char *, const char *);
+			    const char *, const char *, const char *);
 static void		ep_reply(struct eio_ep *, const struct eio_reply *);
 static void		ep_send(const struct eio_ep *, enum eio_type,
 			    const void *, size_t);
@@ -420,12 +420,14 @@ addr_text(struct connection *c, char *out, size_t len)
 }
 
 static void
-session_open_info(struct eio_session *s, const char *auth, const char *addr)
+session_open_info(struct eio_session *s, const char *auth, const char *addr,
+    const char *t)
 {
 	struct eio_open_info	info;
 
 	info.authorization = auth;
 	info.addr = addr;
+	info.timestamp = t;
 	eio_session_ref(s);
 	s->hooks->open(s, &info);
 	eio_session_unref(s);
@@ -438,7 +440,7 @@ http_handshake(struct http_request *req, const struct eio_hooks *hooks)
 	struct eio_reply	 r;
 	struct pd_buf		 body;
 	const char		*auth;
-	char			 addr[64];
+	char			 addr[64], t[32];
 
 	s = session_new(EIO_POLLING, hooks);
 	pd_buf_init(&body, 0);
@@ -460,7 +462,9 @@ http_handshake(struct http_request *req, const struct eio_hooks *hooks)
 	if (!http_request_header(req, "authorization", &auth))
 		auth = NULL;
 	addr_text(req->owner, addr, sizeof(addr));
-	session_open_info(s, auth, addr);
+	if (!query_get(req->query_string, "t", t, sizeof(t)))
+		t[0] = '\0';
+	session_open_info(s, auth, addr, t);
 	return (KORE_RESULT_OK);
 }
 
@@ -545,6 +549,8 @@ http_websocket(struct http_request *req, const char *sid,
 	wc->close_now = (s != NULL && s->transport == EIO_WEBSOCKET);
 	if (http_request_header(req, "authorization", &auth))
 		(void)snprintf(wc->auth, sizeof(wc->auth), "%s", auth);
+	if (!query_get(req->query_string, "t", wc->t, sizeof(wc->t)))
+		wc->t[0] = '\0';
 	addr_text(req->owner, wc->addr, sizeof(wc->addr));
 	req->owner->hdlr_extra = wc;
 	kore_websocket_handshake(req, "eio_ws_connect", "eio_ws_message",
@@ -596,7 +602,7 @@ eio_ws_connect(struct connection *c)
 	    cfg.ping_timeout, cfg.max_payload) == 0)
 		ep_send(&s->ws, EIO_OPEN, open.data, open.len);
 	pd_buf_free(&open);
-	session_open_info(s, wc->auth[0] ? wc->auth : NULL, wc->addr);
+	session_open_info(s, wc->auth[0] ? wc->auth : NULL, wc->addr, wc->t);
 }
 
 void

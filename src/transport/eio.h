@@ -34,6 +34,7 @@ struct eio_config {
 struct eio_open_info {
 	const char	*authorization;		/* the handshake's header */
 	const char	*addr;			/* peer address, text */
+	const char	*timestamp;		/* its "t" parameter, or "" */
 };
 
 struct eio_hooks {

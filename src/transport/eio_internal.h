@@ -163,6 +163,7 @@ struct eio_wsconn {
 	char			 sid[EIO_SID_LEN + 1];
 	char			 auth[1024];
 	char			 addr[64];
+	char			 t[32];		/* the "t" query parameter */
 	struct connection	*c;		/* edge: our connection */
 	struct connection	*conn;		/* closing: to force it */
 	struct pd_deadline	 linger;	/* closing: the deadline */

@@ -31,6 +31,7 @@ struct sio_client {
 	struct eio_session		*eio;
 	int				 refs;
 	int				 dead;
+	int				 offsets;	/* takes recovery offsets */
 	char				*authorization;
 	TAILQ_HEAD(, sio_socket)	 sockets;
 	struct pd_deadline		 connect_dl;
@@ -80,6 +81,7 @@ struct sio_socket {
 struct room_msg_hdr {
 	uint16_t	key_len;
 	uint32_t	packet_len;
+	uint32_t	short_len;	/* the packet without its offset */
 };
 
 static void	client_open(struct eio_session *, const struct eio_open_info *);
@@ -103,7 +105,7 @@ static int	socket_send(struct sio_socket *, enum sio_type, int64_t,
 static void	socket_hold(struct sio_socket *, const char *, size_t);
 static void	room_key(struct pd_buf *, const char *, const char *);
 static struct sio_room *room_find(const char *, int);
-static void	room_deliver(const char *, const char *, size_t);
+static void	room_deliver(const char *, const char *, size_t, size_t);
 static void	room_msg(struct kore_msg *, const void *);
 
 const struct eio_hooks sio_eio_hooks = {
@@ -173,6 +175,14 @@ client_open(struct eio_session *eio, const struct eio_open_info *info)
 		fatal("sio: out of memory");
 	c->eio = eio;
 	c->refs = 1;
+	/*
+	 * Recovery offsets travel as an extra last argument, which the JS
+	 * client expects and python-socketio hands to its handlers as one
+	 * argument too many.  python-engineio stamps its requests with a
+	 * float time, the JS client with a yeast id: that tells them apart.
+	 */
+	c->offsets = info->timestamp == NULL ||
+	    strchr(info->timestamp, '.') == NULL;
 	if (info->authorization != NULL)
 		c->authorization = strdup(info->authorization);
 	TAILQ_INIT(&c->sockets);
@@ -581,6 +591,12 @@ sio_set_udata(struct sio_socket *s, void *udata)
 	s->udata = udata;
 }
 
+int
+sio_socket_offsets(const struct sio_socket *s)
+{
+	return (s->client->offsets);
+}
+
 size_t
 sio_socket_count(void)
 {
@@ -774,48 +790,84 @@ sio_room_local_count(const char *nsp, const char *room)
 	return (n);
 }
 
-/* Sends an encoded packet to this worker's members of room `key`. */
+/*
+ * Sends an encoded packet to this worker's members of room `key`.  With
+ * an offset, `len` is the packet with it and `short_len` without it (the
+ * packet then ends "...,\"<offset>\"]" and its short form is rebuilt).
+ */
 static void
-room_deliver(const char *key, const char *packet, size_t len)
+room_deliver(const char *key, const char *packet, size_t len,
+    size_t short_len)
 {
 	struct sio_room		*r;
 	struct sio_member	*m, *next;
+	struct pd_buf		 bare;
+	const char		*p;
+	size_t			 n;
 
 	if ((r = room_find(key, 0)) == NULL)
 		return;
+	pd_buf_init(&bare, 0);
+	if (short_len < len && (pd_buf_append(&bare, packet, short_len) == -1 ||
+	    pd_buf_appendc(&bare, ']') == -1))
+		short_len = len;
 	for (m = TAILQ_FIRST(&r->members); m != NULL; m = next) {
 		next = TAILQ_NEXT(m, room_link);
+		p = packet;
+		n = len;
+		if (short_len < len && !m->sock->client->offsets) {
+			p = (const char *)bare.data;
+			n = bare.len;
+		}
 		if (m->sock->pending)
-			socket_hold(m->sock, packet, len);
+			socket_hold(m->sock, p, n);
 		else
-			(void)eio_send(m->sock->client->eio, EIO_MESSAGE,
-			    packet, len);
+			(void)eio_send(m->sock->client->eio, EIO_MESSAGE, p, n);
 	}
+	pd_buf_free(&bare);
 }
 
 void
 sio_room_emit(const char *nsp, const char *room, const char *json,
     size_t len)
 {
+	sio_room_emit_offset(nsp, room, json, len, NULL);
+}
+
+void
+sio_room_emit_offset(const char *nsp, const char *room, const char *json,
+    size_t len, const char *offset)
+{
 	struct room_msg_hdr	 h;
 	struct pd_buf		 key, packet, msg;
 	u_int16_t		 id, nworkers;
+	size_t			 short_len;
 
 	pd_buf_init(&key, 0);
 	pd_buf_init(&packet, 0);
 	pd_buf_init(&msg, 0);
 	room_key(&key, nsp, room);
-	if (sio_header_encode(&packet, SIO_EVENT, nsp, 0, -1) == -1 ||
-	    pd_buf_append(&packet, json, len) == -1)
+	if (len < 2 || json[len - 1] != ']' ||
+	    sio_header_encode(&packet, SIO_EVENT, nsp, 0, -1) == -1 ||
+	    pd_buf_append(&packet, json, len - 1) == -1)
 		goto out;
+	short_len = packet.len;
+	if (offset != NULL && (pd_buf_appendc(&packet, ',') == -1 ||
+	    json_append_string(&packet, offset, strlen(offset)) == -1))
+		goto out;
+	if (pd_buf_appendc(&packet, ']') == -1)
+		goto out;
+	if (offset == NULL)
+		short_len = packet.len;
 
 	room_deliver((const char *)key.data, (const char *)packet.data,
-	    packet.len);
+	    packet.len, short_len);
 
 	nworkers = worker_count - KORE_WORKER_BASE;
 	if (nworkers > 1) {
 		h.key_len = (uint16_t)key.len;
 		h.packet_len = (uint32_t)packet.len;
+		h.short_len = (uint32_t)short_len;
 		if (pd_buf_append(&msg, &h, sizeof(h)) == -1 ||
 		    pd_buf_append(&msg, key.data, key.len) == -1 ||
 		    pd_buf_append(&msg, packet.data, packet.len) == -1)
@@ -848,7 +900,9 @@ room_msg(struct kore_msg *m, const void *data)
 		return;
 	memcpy(key, p + sizeof(h), h.key_len);
 	key[h.key_len] = '\0';
+	if (h.short_len > h.packet_len)
+		h.short_len = h.packet_len;
 	room_deliver(key, (const char *)p + sizeof(h) + h.key_len,
-	    h.packet_len);
+	    h.packet_len, h.short_len);
 	free(key);
 }

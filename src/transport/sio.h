@@ -87,6 +87,14 @@ int	sio_in_room(const struct sio_socket *, const char *room);
 /* Every member of `room` in namespace `nsp`, on every worker. */
 void	sio_room_emit(const char *nsp, const char *room, const char *json,
 	    size_t len);
+/*
+ * The same with a connection state recovery offset as the last argument,
+ * for the clients that take one (the JS client; not python-socketio).
+ */
+void	sio_room_emit_offset(const char *nsp, const char *room,
+	    const char *json, size_t len, const char *offset);
+/* Whether a socket's client takes recovery offsets. */
+int	sio_socket_offsets(const struct sio_socket *);
 size_t	sio_room_local_count(const char *nsp, const char *room);
 
 /*

@@ -3,10 +3,12 @@
 // WebSocket, receives `connected` and gets `heartbeat_ack`.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
+import { closeAll } from './lib/client.mjs';
+import { join as joinGame, ok, player, setupGame } from './lib/game.mjs';
 import { validToken } from './lib/jwt.mjs';
 import { ROOT, startServer } from './lib/server.mjs';
 
@@ -31,8 +33,35 @@ for (const workers of [1, 2]) {
 		});
 
 		after(async () => {
+			closeAll();
 			await server?.stop();
 		});
+
+		for (const transport of ['polling', 'websocket']) {
+			test(`${transport}: a spectator receives room events with one-argument handlers`, async () => {
+				const g = await setupGame(server);
+				const away = await player(server, g.away);
+				await joinGame(away, g.game_id);
+				const proc = spawn(PYTHON, [SCRIPT, server.url, g.spectator.token, transport,
+				    g.game_id]);
+				let stdout = '';
+				let stderr = '';
+				proc.stderr.on('data', (d) => { stderr += d; });
+				const joined = new Promise((res) => proc.stdout.on('data', (d) => {
+					stdout += d;
+					if (stdout.includes('joined')) res();
+				}));
+				const exited = new Promise((res) => proc.on('exit', res));
+				await Promise.race([joined, exited]);
+				await ok(away, 'roll_dice', { game_id: g.game_id });
+				await ok(away, 'submit_manual_outcome', { game_id: g.game_id, outcome: 'single' });
+				await exited;
+				const result = JSON.parse(stdout.trim().split('\n').pop());
+				assert.equal(result.ok, true, `python client: ${result.error}\n${stderr}`);
+				assert.equal(result.play.play_number, 1);
+				assert.ok(!/handler error|Traceback/.test(stderr), stderr);
+			});
+		}
 
 		for (const transport of ['polling', 'websocket']) {
 			test(`${transport}: connects, receives connected, gets heartbeat_ack`, async () => {
