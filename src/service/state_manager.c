@@ -24,7 +24,6 @@ struct stale_note {
 };
 
 static LIST_HEAD(, pd_entry)	entries[ENTRY_BUCKETS];
-static size_t			nentries;
 
 static struct pd_entry	*entry_get(const char *, int);
 static void		 entry_free(struct pd_entry *);
@@ -52,11 +51,6 @@ pd_games_init(void)
 	(void)kore_msg_register(GAMES_MSG_STALE, stale_msg);
 }
 
-size_t
-pd_games_cached(void)
-{
-	return (nentries);
-}
 
 static struct pd_entry *
 entry_get(const char *id, int create)
@@ -75,7 +69,6 @@ entry_get(const char *id, int create)
 	TAILQ_INIT(&e->jobs);
 	e->last_used = kore_time_ms();
 	LIST_INSERT_HEAD(&entries[(pd_hash_str(id) % ENTRY_BUCKETS)], e, hash);
-	nentries++;
 	return (e);
 }
 
@@ -83,7 +76,6 @@ static void
 entry_free(struct pd_entry *e)
 {
 	LIST_REMOVE(e, hash);
-	nentries--;
 	free(e);
 }
 

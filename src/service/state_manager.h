@@ -109,6 +109,4 @@ void		 pd_games_finish(struct pd_job *);
 /* The seq the next room event of `e` gets. */
 int64_t		 pd_games_next_seq(const struct pd_entry *);
 
-size_t		 pd_games_cached(void);
-
 #endif

@@ -39,7 +39,6 @@ static const char *error_text[] = {
 
 static struct eio_config		 cfg;
 static LIST_HEAD(, eio_session)		 buckets[SESSION_BUCKETS];
-static size_t				 nsessions;
 static struct pd_deadline_list		 ping_list, pong_list, misc_list;
 static struct pd_deadline_list		 linger_list;
 static struct pd_buf			 scratch;
@@ -194,11 +193,6 @@ eio_set_udata(struct eio_session *s, void *udata)
 	s->udata = udata;
 }
 
-size_t
-eio_session_count(void)
-{
-	return (nsessions);
-}
 
 /*
  * Wakes a parked request.  Kore runs it on its next loop turn but sleeps
@@ -704,7 +698,6 @@ session_new(enum eio_transport transport, const struct eio_hooks *hooks)
 	s->state = EIO_S_OPEN;
 	TAILQ_INIT(&s->outq);
 	LIST_INSERT_HEAD(&buckets[(pd_hash_str(s->sid) % SESSION_BUCKETS)], s, hash);
-	nsessions++;
 	s->refs = 1;		/* the table's reference */
 	pd_deadline_set(&ping_list, &s->ping_dl,
 	    kore_time_ms() + cfg.ping_interval);
@@ -928,7 +921,6 @@ session_destroy(struct eio_session *s)
 	if (s->ws.kind != EIO_EP_NONE)
 		ep_close(&s->ws);
 	LIST_REMOVE(s, hash);
-	nsessions--;
 	eio_session_unref(s);
 }
 

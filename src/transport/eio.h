@@ -64,7 +64,6 @@ const char	*eio_sid(const struct eio_session *);
 const char	*eio_transport_name(const struct eio_session *);
 void		*eio_udata(const struct eio_session *);
 void		 eio_set_udata(struct eio_session *, void *);
-size_t		 eio_session_count(void);
 
 /* Kore WebSocket callbacks, found by symbol name. */
 void		 eio_ws_connect(struct connection *);

@@ -121,7 +121,6 @@ static LIST_HEAD(, sio_socket)			 socket_table[SOCKET_BUCKETS];
 static LIST_HEAD(, sio_room)			 room_table[ROOM_BUCKETS];
 static struct pd_deadline_list			 connect_list;
 static struct pd_buf				 out;
-static size_t					 nsockets;
 
 void
 sio_init(const struct sio_config *c)
@@ -524,7 +523,6 @@ socket_new(struct sio_client *c, struct sio_namespace *n)
 	TAILQ_INSERT_TAIL(&c->sockets, s, link);
 	LIST_INSERT_HEAD(&socket_table[pd_hash_str(s->id) % SOCKET_BUCKETS], s,
 	    hash);
-	nsockets++;
 	return (s);
 }
 
@@ -545,7 +543,6 @@ socket_free(struct sio_socket *s, const char *reason)
 		sio_leave(s, strchr(m->room->name, '\n') + 1);
 	TAILQ_REMOVE(&s->client->sockets, s, link);
 	LIST_REMOVE(s, hash);
-	nsockets--;
 	free(s);
 }
 
@@ -597,11 +594,6 @@ sio_socket_offsets(const struct sio_socket *s)
 	return (s->client->offsets);
 }
 
-size_t
-sio_socket_count(void)
-{
-	return (nsockets);
-}
 
 static int
 socket_send(struct sio_socket *s, enum sio_type type, int64_t ack,
@@ -775,20 +767,6 @@ sio_leave(struct sio_socket *s, const char *room)
 	}
 }
 
-size_t
-sio_room_local_count(const char *nsp, const char *room)
-{
-	struct sio_room		*r;
-	struct pd_buf		 key;
-	size_t			 n;
-
-	pd_buf_init(&key, 0);
-	room_key(&key, nsp, room);
-	r = room_find((const char *)key.data, 0);
-	n = r != NULL ? r->count : 0;
-	pd_buf_free(&key);
-	return (n);
-}
 
 /*
  * Sends an encoded packet to this worker's members of room `key`.  With

@@ -95,7 +95,6 @@ void	sio_room_emit_offset(const char *nsp, const char *room,
 	    const char *json, size_t len, const char *offset);
 /* Whether a socket's client takes recovery offsets. */
 int	sio_socket_offsets(const struct sio_socket *);
-size_t	sio_room_local_count(const char *nsp, const char *room);
 
 /*
  * The answer to a pending CONNECT.  Room packets that arrived meanwhile
@@ -125,7 +124,6 @@ const char		*sio_socket_nsp(const struct sio_socket *);
 const char		*sio_socket_transport(const struct sio_socket *);
 void			*sio_udata(const struct sio_socket *);
 void			 sio_set_udata(struct sio_socket *, void *);
-size_t			 sio_socket_count(void);
 
 /* The eio hooks this layer provides, for eio_init(). */
 extern const struct eio_hooks	sio_eio_hooks;
