@@ -541,14 +541,21 @@ http_websocket(struct http_request *req, const char *sid,
 		(void)snprintf(wc->sid, sizeof(wc->sid), "%.*s", EIO_SID_LEN, sid);
 	/* A second WebSocket after the upgrade: accept, then close. */
 	wc->close_now = (s != NULL && s->transport == EIO_WEBSOCKET);
-	if (http_request_header(req, "authorization", &auth))
-		(void)snprintf(wc->auth, sizeof(wc->auth), "%s", auth);
+	/* Only a new session needs the header (eio_ws_connect frees it). */
+	if (sid == NULL && http_request_header(req, "authorization", &auth))
+		wc->auth = kore_strdup(auth);
 	if (!query_get(req->query_string, "t", wc->t, sizeof(wc->t)))
 		wc->t[0] = '\0';
 	addr_text(req->owner, wc->addr, sizeof(wc->addr));
 	req->owner->hdlr_extra = wc;
 	kore_websocket_handshake(req, "eio_ws_connect", "eio_ws_message",
 	    "eio_ws_disconnect");
+	if (req->owner->proto != CONN_PROTO_WEBSOCKET) {
+		/* Refused (no key, say): the connection stays plain HTTP. */
+		req->owner->hdlr_extra = NULL;
+		kore_free(wc->auth);
+		kore_free(wc);
+	}
 	return (KORE_RESULT_OK);
 }
 
@@ -596,7 +603,10 @@ eio_ws_connect(struct connection *c)
 	    cfg.ping_timeout, cfg.max_payload) == 0)
 		ep_send(&s->ws, EIO_OPEN, open.data, open.len);
 	pd_buf_free(&open);
-	session_open_info(s, wc->auth[0] ? wc->auth : NULL, wc->addr, wc->t);
+	session_open_info(s, wc->auth, wc->addr, wc->t);
+	/* Kore frees wc itself, but not what it points to. */
+	kore_free(wc->auth);
+	wc->auth = NULL;
 }
 
 void

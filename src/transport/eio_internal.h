@@ -161,7 +161,7 @@ struct eio_wsconn {
 	uint16_t		 owner;
 	uint32_t		 token;
 	char			 sid[EIO_SID_LEN + 1];
-	char			 auth[1024];
+	char			*auth;		/* until the session opens */
 	char			 addr[64];
 	char			 t[32];		/* the "t" query parameter */
 	struct connection	*c;		/* edge: our connection */
