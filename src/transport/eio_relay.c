@@ -219,6 +219,8 @@ eio_relay_ws_handshake(struct http_request *req, struct eio_reqstate *st)
 		h.token = wc->token;
 		(void)snprintf(h.sid, sizeof(h.sid), "%s", wc->sid);
 		relay_send(wc->owner, EIO_MSG_TO_OWNER, &h, NULL, 0);
+		req->owner->hdlr_extra = NULL;
+		kore_free(wc);
 	}
 }
 
