@@ -35,6 +35,7 @@ import http from 'node:http';
 import WebSocket from 'ws';
 
 const RS = '\x1e';
+const DEBUG = !!process.env.BENCH_DEBUG;
 const now = () => performance.now();
 
 let cfg;
@@ -72,6 +73,7 @@ class Client {
 
 	// One Engine.IO packet (text) from either transport.
 	packet(s) {
+		if (DEBUG && counts.frames < 12) console.error('loadgen <-', this.role, s.slice(0, 160));
 		counts.frames++;
 		counts.bytes += s.length;
 		const c = s.charCodeAt(0);
@@ -357,7 +359,13 @@ async function connectAll() {
 			if (joined === total) resolveAll();
 		};
 		launch();
+		let ticks = 0;
 		const timer = setInterval(() => {
+			if (++ticks % 100 === 0) {
+				const st = { joined, launched: i, open: 0, connected: 0 };
+				for (const c of clients) { if (c.open) st.open++; if (c.connectedAt !== undefined) st.connected++; }
+				console.error('loadgen: ramp', JSON.stringify(st), firstError ?? '');
+			}
 			if (joined + counts.connectErrors >= total) {
 				clearInterval(timer);
 				resolveAll();

@@ -55,7 +55,7 @@ stop() {
 url() {
 	start >/dev/null
 	db=${1:-pd_bench}
-	psql -X -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -c "DROP DATABASE IF EXISTS \"$db\"" >/dev/null
+	psql -X -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
 	psql -X -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -c "CREATE DATABASE \"$db\"" >/dev/null
 	printf 'postgresql://postgres@127.0.0.1:%s/%s\n' "$PGPORT" "$db"
 }

@@ -38,45 +38,14 @@ static const char sql_load[] =
     "JOIN teams h ON h.id = g.home_team_id WHERE g.id = $1::uuid";
 
 /*
- * One statement, one transaction: the version check gates every insert
- * (they all select FROM g), so a stale writer changes nothing.
+ * One change, one transaction: pd_commit() (migrations/0005) moves the
+ * row to the next version and writes the action and the events, or does
+ * nothing when the version moved on.  A function, so that it is planned
+ * once per connection.
  */
 static const char sql_commit[] =
-    "WITH g AS (UPDATE games SET version = version + 1, "
-    "seq = $3::bigint, snapshot = COALESCE($4, snapshot), "
-    "status = COALESCE($5, status), updated_at = now() "
-    "WHERE id = $1::uuid AND version = $2::bigint RETURNING id), "
-    "ev AS (INSERT INTO game_events (game_id, seq, event, data) "
-    "SELECT g.id, (x->>'seq')::bigint, x->>'event', x->'data' "
-    "FROM g, jsonb_array_elements($6::jsonb) AS x RETURNING 1), "
-    "ro AS (INSERT INTO rolls (roll_id, game_id, user_id, data, status, "
-    "rolled_at) SELECT $9::jsonb->>'roll_id', g.id, $8, $9::jsonb, "
-    "'pending', now() FROM g WHERE $7 = 'roll' RETURNING 1), "
-    "rx AS (UPDATE rolls SET status = 'expired' FROM g "
-    "WHERE rolls.roll_id = $11 AND rolls.status = 'pending' RETURNING 1), "
-    "de AS (INSERT INTO decisions (game_id, user_id, side, data) "
-    "SELECT g.id, $8, $9::jsonb->>'side', $9::jsonb->'decision' FROM g "
-    "WHERE $7 = 'decision' RETURNING 1), "
-    "pl AS (INSERT INTO plays (game_id, play_number, roll_id, user_id, "
-    "result) SELECT g.id, ($9::jsonb->>'play_number')::int, "
-    "$9::jsonb->>'roll_id', $8, $9::jsonb FROM g WHERE $7 = 'play' "
-    "RETURNING 1), "
-    "ru AS (UPDATE rolls SET status = 'used' FROM g "
-    "WHERE $7 = 'play' AND rolls.roll_id = $9::jsonb->>'roll_id' "
-    "RETURNING 1), "
-    "su AS (INSERT INTO substitutions (game_id, user_id, type, data) "
-    "SELECT g.id, $8, $9::jsonb->>'type', $9::jsonb FROM g "
-    "WHERE $7 = 'sub' RETURNING 1), "
-    "lu AS (INSERT INTO lineup_entries (game_id, lineup_id, team_id, "
-    "card_id, position, batting_order, is_starter, status) "
-    "SELECT g.id, (y->>'lineup_id')::int, (y->>'team_id')::int, "
-    "(y->>'card_id')::int, y->>'position', "
-    "(y->>'batting_order')::int, (y->>'is_starter')::boolean, "
-    "y->>'status' FROM g, jsonb_array_elements($10::jsonb) AS y "
-    "ON CONFLICT (game_id, lineup_id) DO UPDATE SET "
-    "position = EXCLUDED.position, batting_order = EXCLUDED.batting_order, "
-    "status = EXCLUDED.status RETURNING 1) "
-    "SELECT count(*) FROM g";
+    "SELECT pd_commit($1::uuid, $2::bigint, $3::bigint, $4, $5, $6::jsonb, "
+    "$7, $8, $9::jsonb, $10::jsonb, $11)";
 
 static const char sql_refusal[] =
     "INSERT INTO refusals (game_id, user_id, event, code, payload) "

@@ -1,0 +1,484 @@
+// bench/run.mjs: the server benchmarks of `make bench` (mk/bench.mk).
+//
+// Starts the Kore server (build/pd.so) on a private PostgreSQL cluster
+// (bench/pg.sh), or a reference server (bench/ref-node, bench/ref-python:
+// the same event slice in memory, no database), pins it to BENCH_SERVER_CPUS
+// and the load generator (bench/loadgen.mjs) to BENCH_CLIENT_CPUS, and runs
+// bounded scenarios.  It prints figures and the targets beside them; it
+// asserts nothing about speed.  Every run stops by itself.
+//
+//   node bench/run.mjs [scenario ...]     (default: all, in this order)
+//     capacity   BENCH_CAP_CONNS clients (games of 2 players + 8 spectators)
+//     play       BENCH_GAMES games, closed loop (as fast as answers come)
+//     play-1w    the same on one Kore worker (as the one-process references)
+//     fanout     BENCH_FANOUT_GAMES games paced at BENCH_FANOUT_RATE plays/s
+//     poll       as play, with BENCH_POLL_SHARE of the clients long-polling
+//     ref-node   play against bench/ref-node (npm socket.io)
+//     ref-python play against bench/ref-python (python3-socketio + aiohttp)
+//
+// Results: the table on stdout, and build/bench/results.json.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, 'build', 'bench');
+mkdirSync(OUT, { recursive: true });
+
+const env = (k, d) => (process.env[k] === undefined || process.env[k] === '' ? d : process.env[k]);
+const num = (k, d) => Number(env(k, d));
+const K = {
+	workers: num('BENCH_WORKERS', 2),
+	serverCpus: env('BENCH_SERVER_CPUS', '0'),
+	clientCpus: env('BENCH_CLIENT_CPUS', '1'),
+	games: num('BENCH_GAMES', 100),
+	spectators: num('BENCH_SPECTATORS', 8),
+	duration: num('BENCH_DURATION', 10),
+	warmup: num('BENCH_WARMUP', 2),
+	fanoutGames: num('BENCH_FANOUT_GAMES', 200),
+	fanoutRate: num('BENCH_FANOUT_RATE', 2000),
+	pollShare: num('BENCH_POLL_SHARE', 0.25),
+	capConns: num('BENCH_CAP_CONNS', 4000),
+	capPerProc: num('BENCH_CAP_PER_PROC', 12000),
+	capHold: num('BENCH_CAP_HOLD', 5),
+	srcAddrs: num('BENCH_SRC_ADDRS', 4),
+	connectConcurrency: num('BENCH_CONNECT_CONCURRENCY', 200),
+	outcomes: env('BENCH_OUTCOMES', 'walk,single_1,walk,double_2,walk,homerun').split(','),
+};
+const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+const PAGE = Number(execFileSync('getconf', ['PAGESIZE']).toString().trim()) || 4096;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (...a) => console.error('bench:', ...a);
+
+// ------------------------------------------------------------- /proc
+
+function stat(pid) {
+	try {
+		const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+		// f[0] is field 3 (state): utime is field 14 -> f[11].
+		return {
+			pid: Number(pid), ppid: Number(f[1]), utime: Number(f[11]), stime: Number(f[12]),
+			cutime: Number(f[13]), cstime: Number(f[14]), rss: Number(f[21]) * PAGE,
+			comm: s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')),
+		};
+	} catch {
+		return null;
+	}
+}
+
+function tree(root) {
+	const all = [];
+	for (const d of readdirSync('/proc')) {
+		if (!/^\d+$/.test(d)) continue;
+		const s = stat(d);
+		if (s) all.push(s);
+	}
+	const out = [];
+	const want = new Set([Number(root)]);
+	let grew = true;
+	while (grew) {
+		grew = false;
+		for (const s of all) {
+			if (!want.has(s.pid) && want.has(s.ppid)) { want.add(s.pid); grew = true; }
+		}
+	}
+	for (const s of all) if (want.has(s.pid)) out.push(s);
+	return out;
+}
+
+// CPU seconds of a process tree: every live member's own time, plus what
+// the root has collected from children that exited.
+function cpuOf(root) {
+	if (!root) return 0;
+	let ticks = 0;
+	for (const s of tree(root)) {
+		ticks += s.utime + s.stime;
+		if (s.pid === Number(root)) ticks += s.cutime + s.cstime;
+	}
+	return ticks / TICK;
+}
+
+function rssOf(root, onlyChildren) {
+	let b = 0;
+	for (const s of tree(root)) {
+		if (onlyChildren && s.pid === Number(root)) continue;
+		b += s.rss;
+	}
+	return b;
+}
+
+// ------------------------------------------------------------- servers
+
+function freePort() {
+	return new Promise((res, rej) => {
+		const srv = createServer();
+		srv.on('error', rej);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address();
+			srv.close(() => res(port));
+		});
+	});
+}
+
+async function waitHttp(url, proc, what) {
+	for (let i = 0; i < 200; i++) {
+		if (proc.exitCode !== null) throw new Error(`${what} exited (${proc.exitCode}); see its log`);
+		try {
+			const r = await fetch(url, { signal: AbortSignal.timeout(1000) });
+			await r.text();
+			return;
+		} catch { await sleep(100); }
+	}
+	throw new Error(`${what}: no answer at ${url}`);
+}
+
+function b64url(x) { return Buffer.from(x).toString('base64url'); }
+function token(secret, sub) {
+	const t = Math.floor(Date.now() / 1000);
+	const head = b64url('{"alg":"HS256","typ":"JWT"}');
+	const body = b64url(JSON.stringify({ sub, iat: t, exp: t + 7200 }));
+	return `${head}.${body}.${createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url')}`;
+}
+
+function kill(proc) {
+	if (!proc || proc.exitCode !== null) return Promise.resolve();
+	return new Promise((res) => {
+		proc.once('exit', res);
+		try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
+		setTimeout(() => { try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ } }, 3000);
+	});
+}
+
+let pgPid = null;
+function pgStart() {
+	if (!pgPid) {
+		pgPid = execFileSync(join(ROOT, 'bench/pg.sh'), ['start'], {
+			env: { ...process.env, BENCH_PG_CPUS: env('BENCH_PG_CPUS', K.serverCpus) },
+		}).toString().trim();
+	}
+	return pgPid;
+}
+
+async function startKore(name, workers = K.workers) {
+	pgStart();
+	const db = execFileSync(join(ROOT, 'bench/pg.sh'), ['url', 'pd_bench']).toString().trim();
+	execFileSync(join(ROOT, 'scripts/migrate.sh'), [], { env: { ...process.env, DATABASE_URL: db }, stdio: ['ignore', 'ignore', 'inherit'] });
+	// What-if experiments on the schema (never by default), e.g. to weigh a
+	// proposed migration: BENCH_PG_SQL is run after the migrations.
+	if (process.env.BENCH_PG_SQL) {
+		execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', db, '-c', process.env.BENCH_PG_SQL], { stdio: ['ignore', 'ignore', 'inherit'] });
+		log(`applied BENCH_PG_SQL: ${process.env.BENCH_PG_SQL}`);
+	}
+	const port = await freePort();
+	const secret = randomBytes(16).toString('hex');
+	// Its own pid file (kore.pid in the tree belongs to whoever ran last)
+	// and no worker pinning of Kore's own: taskset decides.
+	const conf = join(OUT, `kore-bench-${port}.conf`);
+	writeFileSync(conf, `${readFileSync(join(ROOT, 'kore.conf'), 'utf8')}
+pidfile ${join(OUT, `kore-${port}.pid`)}
+worker_set_affinity 0
+`);
+	const logFile = join(OUT, `${name}-${port}.log`);
+	const { openSync } = await import('node:fs');
+	const fd = openSync(logFile, 'w');
+	const proc = spawn('taskset', ['-c', K.serverCpus, join(ROOT, 'scripts/serve.sh'), conf], {
+		cwd: ROOT, detached: true, stdio: ['ignore', fd, fd],
+		env: { ...process.env, PORT: String(port), WORKERS: String(workers), JWT_SECRET: secret, DATABASE_URL: db, RATE_LIMITS: 'off' },
+	});
+	const url = `http://127.0.0.1:${port}`;
+	await waitHttp(`${url}/healthz`, proc, 'kore');
+	return { kind: 'kore', proc, url, secret, logFile, pid: proc.pid, pg: pgPid, workers };
+}
+
+async function startRef(kind) {
+	const port = await freePort();
+	const secret = randomBytes(16).toString('hex');
+	const logFile = join(OUT, `${kind}-${port}.log`);
+	const { openSync } = await import('node:fs');
+	const fd = openSync(logFile, 'w');
+	const cmd = kind === 'ref-node'
+		? [process.execPath, join(ROOT, 'bench/ref-node/server.mjs')]
+		: ['/usr/bin/python3', join(ROOT, 'bench/ref-python/server.py')];
+	const proc = spawn('taskset', ['-c', K.serverCpus, ...cmd], {
+		cwd: ROOT, detached: true, stdio: ['ignore', fd, fd],
+		env: { ...process.env, PORT: String(port), JWT_SECRET: secret },
+	});
+	const url = `http://127.0.0.1:${port}`;
+	await waitHttp(`${url}/healthz`, proc, kind);
+	return { kind, proc, url, secret, logFile, pid: proc.pid, pg: null };
+}
+
+// ------------------------------------------------------------- set-up
+
+async function api(srv, method, path, tok, body) {
+	const r = await fetch(srv.url + path, {
+		method, headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const j = await r.json();
+	if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(j)}`);
+	return j;
+}
+
+async function pool(n, conc, fn) {
+	let i = 0;
+	const out = new Array(n);
+	await Promise.all(Array.from({ length: Math.min(conc, n) }, async () => {
+		while (i < n) { const k = i++; out[k] = await fn(k); }
+	}));
+	return out;
+}
+
+// G games, each with 2 player tokens and `spectators` spectator tokens.  On
+// Kore: over REST, teams shared by PAIRS pairs of managers; on a reference
+// server, the game is made on first join.
+async function setupGames(srv, G, spectators) {
+	const pairs = Math.min(G, 25);
+	const mgr = Array.from({ length: pairs }, (_, i) => {
+		const a = `bench-away-${i}-${randomUUID().slice(0, 8)}`;
+		const h = `bench-home-${i}-${randomUUID().slice(0, 8)}`;
+		return { a, h, ta: token(srv.secret, a), th: token(srv.secret, h) };
+	});
+	if (srv.kind === 'kore') {
+		await pool(pairs, 8, async (i) => {
+			mgr[i].awayTeam = (await api(srv, 'POST', '/api/teams', mgr[i].ta, { abbrev: 'AWY', name: 'Away Nine' })).team_id;
+			mgr[i].homeTeam = (await api(srv, 'POST', '/api/teams', mgr[i].th, { abbrev: 'HOM', name: 'Home Nine' })).team_id;
+		});
+	}
+	return pool(G, 16, async (gi) => {
+		const m = mgr[gi % pairs];
+		let game_id = randomUUID();
+		if (srv.kind === 'kore') {
+			game_id = (await api(srv, 'POST', '/api/games', m.ta, { away_team_id: m.awayTeam, home_team_id: m.homeTeam })).game_id;
+		}
+		return {
+			game_id,
+			players: [m.ta, m.th],
+			spectators: Array.from({ length: spectators }, () => token(srv.secret, `bench-spec-${randomUUID()}`)),
+		};
+	});
+}
+
+// ------------------------------------------------------------- load generator
+
+function startLoadgen() {
+	const lg = spawn('taskset', ['-c', K.clientCpus, process.execPath, join(ROOT, 'bench/loadgen.mjs')], {
+		cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+	});
+	lg.waitFor = (ev) => new Promise((res, rej) => {
+		const on = (m) => { if (m.ev === ev) { lg.off('message', on); lg.off('exit', ex); res(m); } };
+		const ex = (c) => rej(new Error(`load generator exited (${c}) waiting for ${ev}`));
+		lg.on('message', on);
+		lg.once('exit', ex);
+	});
+	return lg;
+}
+
+function srcAddrs() {
+	return Array.from({ length: K.srcAddrs }, (_, i) => `127.0.0.${i + 1}`);
+}
+
+function snapshot(srv) {
+	return {
+		t: performance.now(), server: cpuOf(srv.pid), pg: srv.pg ? cpuOf(srv.pg) : 0,
+		rss: rssOf(srv.pid, srv.kind === 'kore'),
+	};
+}
+
+async function playScenario(srv, { games, rate = 0, pollShare = 0 }) {
+	const specs = await setupGames(srv, games, K.spectators);
+	log(`${games} games set up; connecting ${games * (2 + K.spectators)} clients`);
+	const lg = startLoadgen();
+	try {
+		const rssBefore = rssOf(srv.pid, srv.kind === 'kore');
+		lg.send({ cmd: 'start', cfg: {
+			url: srv.url, games: specs, mode: 'play', warmup: K.warmup, duration: K.duration, rate, pollShare,
+			srcAddrs: srcAddrs(), connectConcurrency: K.connectConcurrency, outcomes: K.outcomes,
+		} });
+		const joined = await lg.waitFor('joined');
+		log(`joined ${joined.joined}/${joined.total} in ${joined.wall.toFixed(1)} s${joined.firstError ? `; first error: ${joined.firstError}` : ''}`);
+		const rssJoined = rssOf(srv.pid, srv.kind === 'kore');
+		let s0; let s1;
+		const started = lg.waitFor('measure_start').then(() => { s0 = snapshot(srv); });
+		const ended = lg.waitFor('measure_end').then(() => { s1 = snapshot(srv); });
+		const result = lg.waitFor('result');
+		lg.send({ cmd: 'go' });
+		await started; await ended;
+		const r = await result;
+		lg.send({ cmd: 'close' });
+		const wall = (s1.t - s0.t) / 1000;
+		const serverCpu = s1.server - s0.server;
+		const pgCpu = s1.pg - s0.pg;
+		return {
+			server: srv.kind, workers: srv.workers ?? 1, games, connections: joined.total,
+			joined: joined.joined, polling: joined.polling, rate, pollShare,
+			plays: r.plays, wall, playsPerSec: r.plays / wall,
+			serverCpu, pgCpu, serverUtil: serverCpu / wall, pgUtil: pgCpu / wall,
+			usPerPlay: r.plays ? 1e6 * serverCpu / r.plays : null,
+			pgUsPerPlay: r.plays && srv.pg ? 1e6 * pgCpu / r.plays : null,
+			playsPerCpuSec: serverCpu > 0 ? r.plays / serverCpu : null,
+			loadgenUtil: r.loadgenCpu / r.wall,
+			rssPerConn: (rssJoined - rssBefore) / joined.joined,
+			roll: r.roll, play: r.play, fanout: r.fanout, spread: r.spread,
+			errors: r.errors, firstError: r.firstError ?? joined.firstError, closedEarly: r.closedEarly,
+			avgFrame: r.avgFrame, connect: joined.connect,
+		};
+	} finally {
+		if (lg.exitCode === null) lg.send({ cmd: 'close' });
+		await new Promise((r) => { if (lg.exitCode !== null) r(); else { lg.once('exit', r); setTimeout(() => { lg.kill('SIGKILL'); }, 5000); } });
+	}
+}
+
+async function capacityScenario(srv, n) {
+	const per = 2 + K.spectators;
+	const G = Math.ceil(n / per);
+	log(`capacity: setting up ${G} games`);
+	const specs = await setupGames(srv, G, K.spectators);
+	// At most capPerProc clients per load generator (a process may open
+	// 20,000 files here).
+	const nProc = Math.max(1, Math.ceil((G * per) / K.capPerProc));
+	const slices = Array.from({ length: nProc }, (_, i) => specs.filter((_, g) => g % nProc === i));
+	const lgs = slices.map(() => startLoadgen());
+	try {
+		await sleep(300);
+		const rssBefore = rssOf(srv.pid, srv.kind === 'kore');
+		const perWorker0 = tree(srv.pid).filter((s) => s.pid !== srv.pid).map((s) => s.rss);
+		const cpu0 = cpuOf(srv.pid);
+		const t0 = performance.now();
+		const joinedP = lgs.map((lg) => lg.waitFor('joined'));
+		lgs.forEach((lg, i) => lg.send({ cmd: 'start', cfg: {
+			url: srv.url, games: slices[i], mode: 'capacity', pollShare: 0,
+			srcAddrs: srcAddrs(), connectConcurrency: Math.ceil(K.connectConcurrency / nProc), outcomes: K.outcomes,
+			connectTimeout: 240_000,
+		} }));
+		const joined = await Promise.all(joinedP);
+		const wall = (performance.now() - t0) / 1000;
+		const cpuRamp = cpuOf(srv.pid) - cpu0;
+		await sleep(500);
+		const rssJoined = rssOf(srv.pid, srv.kind === 'kore');
+		const perWorker1 = tree(srv.pid).filter((s) => s.pid !== srv.pid).map((s) => s.rss);
+		await sleep(K.capHold * 1000);
+		const counted = await Promise.all(lgs.map((lg) => { const p = lg.waitFor('count'); lg.send({ cmd: 'count' }); return p; }));
+		const total = joined.reduce((a, j) => a + j.total, 0);
+		const nJoined = joined.reduce((a, j) => a + j.joined, 0);
+		const connect = joined.map((j) => j.connect);
+		const join = joined.map((j) => j.join);
+		return {
+			server: srv.kind, workers: srv.workers ?? 1, target: n, games: G, loadgens: nProc,
+			attempted: total, joined: nJoined, held: counted.reduce((a, c) => a + c.open, 0), holdSec: K.capHold,
+			connectErrors: joined.reduce((a, j) => a + j.connectErrors, 0), firstError: joined.find((j) => j.firstError)?.firstError,
+			rampSec: wall, connPerSec: nJoined / wall, cpuRampUsPerConn: 1e6 * cpuRamp / nJoined,
+			connectP50: Math.max(...connect.map((c) => c.p50 ?? 0)), connectP99: Math.max(...connect.map((c) => c.p99 ?? 0)),
+			joinP50: Math.max(...join.map((c) => c.p50 ?? 0)), joinP99: Math.max(...join.map((c) => c.p99 ?? 0)),
+			rssBefore, rssJoined, rssPerConn: (rssJoined - rssBefore) / nJoined,
+			perWorkerRss: perWorker1.map((r, i) => [perWorker0[i], r]),
+		};
+	} finally {
+		for (const lg of lgs) if (lg.exitCode === null) lg.send({ cmd: 'close' });
+		await Promise.all(lgs.map((lg) => new Promise((r) => { if (lg.exitCode !== null) r(); else { lg.once('exit', r); setTimeout(() => lg.kill('SIGKILL'), 5000); } })));
+	}
+}
+
+// ------------------------------------------------------------- report
+
+const f = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? '-' : Number(x).toFixed(d));
+const ms = (s) => (s && s.p50 !== null ? `${f(s.p50, 2)} / ${f(s.p99, 2)}` : '-');
+
+function printPlay(rows) {
+	console.log('\n## play loop (roll_dice -> dice_rolled -> submit_manual_outcome -> play_resolved)\n');
+	console.log('| run | server | games | conns (poll) | plays/s | server CPU µs/play | PG CPU µs/play | plays per server CPU-s | server util | loadgen util | roll ms p50/p99 | play ms p50/p99 | fan-out ms p50/p99 | spread ms p50/p99 | errors |');
+	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+	for (const [name, r] of rows) {
+		console.log(`| ${name} | ${r.server}${r.server === 'kore' ? ` (${r.workers}w)` : ''} | ${r.games} | ${r.connections} (${r.polling}) | ${f(r.playsPerSec)}${r.rate ? ` (paced ${r.rate})` : ''} | ${f(r.usPerPlay)} | ${f(r.pgUsPerPlay)} | ${f(r.playsPerCpuSec)} | ${f(r.serverUtil * 100)}% | ${f(r.loadgenUtil * 100)}% | ${ms(r.roll)} | ${ms(r.play)} | ${ms(r.fanout)} | ${ms(r.spread)} | ${r.errors}${r.closedEarly ? `, ${r.closedEarly} closed` : ''} |`);
+	}
+}
+
+function printCap(r) {
+	console.log('\n## capacity (WebSocket, authenticated, joined: 2 players + 8 spectators per game)\n');
+	console.log('| server | target | joined | held after ' + r.holdSec + ' s | errors | ramp s | conn/s | connect ms p50/p99 | join ms p50/p99 | RSS before -> after (MiB) | KiB per conn | server CPU µs per conn (ramp) |');
+	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+	console.log(`| ${r.server} (${r.workers}w) | ${r.target} | ${r.joined} | ${r.held} | ${r.connectErrors} | ${f(r.rampSec, 1)} | ${f(r.connPerSec)} | ${f(r.connectP50, 1)} / ${f(r.connectP99, 1)} | ${f(r.joinP50, 1)} / ${f(r.joinP99, 1)} | ${f(r.rssBefore / 2 ** 20, 1)} -> ${f(r.rssJoined / 2 ** 20, 1)} | ${f(r.rssPerConn / 1024, 2)} | ${f(r.cpuRampUsPerConn)} |`);
+	console.log(`\nper worker RSS MiB (before -> after): ${r.perWorkerRss.map(([a, b]) => `${f(a / 2 ** 20, 1)} -> ${f(b / 2 ** 20, 1)}`).join(', ')}${r.firstError ? `\nfirst error: ${r.firstError}` : ''}`);
+}
+
+function printTargets(res) {
+	const k = res.play; const kn = res['ref-node']; const kp = res['ref-python'];
+	const pol = res.poll; const fo = res.fanout; const cap = res.capacity;
+	console.log('\n## targets (printed, never asserted)\n');
+	console.log('| target | measured | note |');
+	console.log('|---|---|---|');
+	if (k) console.log(`| server CPU per play (Node ~330 µs, python ~1,150 µs) | kore ${f(k.usPerPlay)} µs (+ PostgreSQL ${f(k.pgUsPerPlay)} µs)${kn ? `, node ${f(kn.usPerPlay)} µs` : ''}${kp ? `, python ${f(kp.usPerPlay)} µs` : ''} | refs have no database |`);
+	if (k && kn) console.log(`| >= 3x Node in plays per CPU-second | ${f(k.playsPerCpuSec / kn.playsPerCpuSec, 2)}x (kore ${f(k.playsPerCpuSec)} vs node ${f(kn.playsPerCpuSec)}); with PostgreSQL's CPU counted: ${f((k.plays / (k.serverCpu + k.pgCpu)) / kn.playsPerCpuSec, 2)}x | |`);
+	if (k && kp) console.log(`| >= 10x python in plays per CPU-second | ${f(k.playsPerCpuSec / kp.playsPerCpuSec, 2)}x (python ${f(kp.playsPerCpuSec)}); with PostgreSQL: ${f((k.plays / (k.serverCpu + k.pgCpu)) / kp.playsPerCpuSec, 2)}x | |`);
+	if (k && kn) console.log(`| memory per joined connection vs node | kore ${f(k.rssPerConn / 1024, 2)} KiB, node ${f(kn.rssPerConn / 1024, 2)} KiB${kp ? `, python ${f(kp.rssPerConn / 1024, 2)} KiB` : ''} | RSS growth over the join, ${k.connections} conns |`);
+	if (k && kn) console.log(`| fan-out p99 vs node (closed loop) | kore ${f(k.fanout.p99, 2)} ms, node ${f(kn.fanout.p99, 2)} ms${kp ? `, python ${f(kp.fanout.p99, 2)} ms` : ''} | kore includes 1 PostgreSQL commit |`);
+	if (fo) console.log(`| fan-out p99 < 2 ms at 2,000 plays/s across 2,000 connections | ${f(fo.playsPerSec)} plays/s over ${fo.connections} conns: fan-out p99 ${f(fo.fanout.p99, 2)} ms (request -> spectator), spread p99 ${f(fo.spread.p99, 2)} ms | ${fo.playsPerSec < 0.95 * fo.rate ? 'did NOT reach the paced rate' : ''} |`);
+	if (cap) console.log(`| <= 6 KiB per joined connection | ${f(cap.rssPerConn / 1024, 2)} KiB over ${cap.joined} conns | |`);
+	if (cap) console.log(`| 30,000 connections on two workers | ${cap.held} held of ${cap.target} asked (${cap.workers} workers) | BENCH_CAP_CONNS=30000 for the full figure |`);
+	if (k && pol) console.log(`| long-polling <= 1.5x WebSocket cost per play | ${f(pol.usPerPlay / k.usPerPlay, 2)}x (${f(pol.usPerPlay)} vs ${f(k.usPerPlay)} µs; ${pol.polling} of ${pol.connections} clients polling) | same games, same loop |`);
+}
+
+// ------------------------------------------------------------- main
+
+const ALL = ['capacity', 'play', 'play-1w', 'fanout', 'poll', 'ref-node', 'ref-python'];
+const which = process.argv.slice(2).length ? process.argv.slice(2) : env('BENCH_SCENARIOS', ALL.join(',')).split(',');
+
+const live = new Set();
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+	process.on(sig, () => {
+		for (const p of live) { try { process.kill(-p.pid, 'SIGKILL'); } catch { /* gone */ } }
+		process.exit(130);
+	});
+}
+
+async function main() {
+	log('knobs', JSON.stringify(K));
+	const res = {};
+	const servers = [];
+	const t0 = Date.now();
+	try {
+		for (const sc of which) {
+			const ts = Date.now();
+			let srv;
+			if (sc.startsWith('ref-')) srv = await startRef(sc);
+			else srv = await startKore(sc, sc === 'play-1w' ? 1 : K.workers);
+			servers.push(srv);
+			live.add(srv.proc);
+			log(`${sc}: ${srv.kind} at ${srv.url} (log ${srv.logFile})`);
+			try {
+				if (sc === 'capacity') res[sc] = await capacityScenario(srv, K.capConns);
+				else if (sc === 'play' || sc === 'play-1w' || sc.startsWith('ref-')) res[sc] = await playScenario(srv, { games: K.games });
+				else if (sc === 'fanout') res[sc] = await playScenario(srv, { games: K.fanoutGames, rate: K.fanoutRate });
+				else if (sc === 'poll') res[sc] = await playScenario(srv, { games: K.games, pollShare: K.pollShare });
+				else throw new Error(`unknown scenario ${sc}`);
+			} catch (e) {
+				log(`${sc} failed: ${e.stack}`);
+				res[sc] = { failed: String(e.message) };
+			} finally {
+				await kill(srv.proc);
+			}
+			log(`${sc}: done in ${((Date.now() - ts) / 1000).toFixed(1)} s`);
+		}
+	} finally {
+		for (const s of servers) await kill(s.proc);
+		if (pgPid && !process.env.BENCH_KEEP_PG) execFileSync(join(ROOT, 'bench/pg.sh'), ['stop']);
+	}
+	writeFileSync(join(OUT, 'results.json'), JSON.stringify({ knobs: K, results: res }, null, 2));
+	console.log(`\n# make bench: server figures (${new Date().toISOString()}, ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+	console.log(`server on CPU ${K.serverCpus} (PostgreSQL too), load generator on CPU ${K.clientCpus}; kore WORKERS=${K.workers}; ${K.duration} s windows after ${K.warmup} s warm-up`);
+	if (res.capacity && !res.capacity.failed) printCap(res.capacity);
+	const rows = ['play', 'play-1w', 'fanout', 'poll', 'ref-node', 'ref-python'].filter((n) => res[n] && !res[n].failed).map((n) => [n, res[n]]);
+	if (rows.length) printPlay(rows);
+	printTargets(Object.fromEntries(Object.entries(res).filter(([, v]) => !v.failed)));
+	for (const [n, v] of Object.entries(res)) if (v.failed) console.log(`\n${n}: FAILED: ${v.failed}`);
+	for (const [n, v] of Object.entries(res)) if (v.firstError) console.log(`${n}: first error seen: ${v.firstError}`);
+	console.log('\nresults: build/bench/results.json');
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
