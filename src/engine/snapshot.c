@@ -80,11 +80,11 @@ pd_snapshot_gen(yajl_gen g, const struct pd_game *gm)
 
 	JW(yajl_gen_map_open(g));
 	JW(gen_key(g, "version"));
-	JW(yajl_gen_integer(g, SNAP_VERSION));
+	JW(pd_json_gen_int(g, SNAP_VERSION));
 	JW(gen_key(g, "game_id"));
 	JW(gen_key(g, gm->game_id));
 	JW(gen_key(g, "seq"));
-	JW(yajl_gen_integer(g, gm->seq));
+	JW(pd_json_gen_int(g, gm->seq));
 	JW(gen_ints(g, gm, game_ints, NELEM(game_ints)));
 	JW(gen_key(g, "base"));
 	JW(gen_intarray(g, gm->base, 4));
@@ -96,10 +96,10 @@ pd_snapshot_gen(yajl_gen g, const struct pd_game *gm)
 	JW(gen_key(g, gm->roll.roll_id));
 	JW(gen_ints(g, &gm->roll, roll_ints, NELEM(roll_ints)));
 	JW(gen_key(g, "timestamp_ms"));
-	JW(yajl_gen_integer(g, gm->roll.timestamp_ms));
+	JW(pd_json_gen_int(g, gm->roll.timestamp_ms));
 	JW(yajl_gen_map_close(g));
 	JW(gen_key(g, "roll_expires_ms"));
-	JW(yajl_gen_integer(g, gm->roll_expires_ms));
+	JW(pd_json_gen_int(g, gm->roll_expires_ms));
 	JW(gen_key(g, "def"));
 	JW(yajl_gen_map_open(g));
 	JW(gen_ints(g, &gm->def, def_ints, NELEM(def_ints)));
@@ -215,7 +215,7 @@ gen_team(yajl_gen g, const struct pd_team *t)
 
 	JW(yajl_gen_map_open(g));
 	JW(gen_key(g, "team_id"));
-	JW(yajl_gen_integer(g, t->roster.team_id));
+	JW(pd_json_gen_int(g, t->roster.team_id));
 	JW(gen_key(g, "cards"));
 	JW(yajl_gen_array_open(g));
 	for (i = 0; i < t->roster.ncards; i++) {
@@ -224,15 +224,15 @@ gen_team(yajl_gen g, const struct pd_team *t)
 		hand[1] = '\0';
 		JW(yajl_gen_map_open(g));
 		JW(gen_key(g, "card_id"));
-		JW(yajl_gen_integer(g, c->card_id));
+		JW(pd_json_gen_int(g, c->card_id));
 		JW(gen_key(g, "name"));
 		JW(gen_key(g, c->name));
 		JW(gen_key(g, "positions"));
-		JW(yajl_gen_integer(g, c->positions));
+		JW(pd_json_gen_int(g, c->positions));
 		JW(gen_key(g, "hand"));
 		JW(gen_key(g, hand));
 		JW(gen_key(g, "is_pitcher"));
-		JW(yajl_gen_integer(g, c->is_pitcher));
+		JW(pd_json_gen_int(g, c->is_pitcher));
 		JW(gen_ints(g, &t->lu[i], lu_ints, NELEM(lu_ints)));
 		JW(yajl_gen_map_close(g));
 	}
@@ -240,9 +240,9 @@ gen_team(yajl_gen g, const struct pd_team *t)
 	JW(gen_key(g, "order"));
 	JW(gen_intarray(g, t->order, 9));
 	JW(gen_key(g, "next"));
-	JW(yajl_gen_integer(g, t->next));
+	JW(pd_json_gen_int(g, t->next));
 	JW(gen_key(g, "pitcher"));
-	JW(yajl_gen_integer(g, t->pitcher));
+	JW(pd_json_gen_int(g, t->pitcher));
 	JW(yajl_gen_map_close(g));
 	return (PD_OK);
 }
@@ -294,7 +294,7 @@ gen_ints(yajl_gen g, const void *base, const struct ifield *f, size_t n)
 
 	for (i = 0; i < n; i++) {
 		JW(gen_key(g, f[i].name));
-		JW(yajl_gen_integer(g,
+		JW(pd_json_gen_int(g,
 		    *(const int *)((const char *)base + f[i].off)));
 	}
 	return (PD_OK);
@@ -307,7 +307,7 @@ gen_intarray(yajl_gen g, const int *v, int n)
 
 	JW(yajl_gen_array_open(g));
 	for (i = 0; i < n; i++)
-		JW(yajl_gen_integer(g, v[i]));
+		JW(pd_json_gen_int(g, v[i]));
 	JW(yajl_gen_array_close(g));
 	return (PD_OK);
 }
