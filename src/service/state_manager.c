@@ -14,7 +14,8 @@
 #define ENTRY_BUCKETS		1024
 #define EVICT_INTERVAL_MS	60000
 #define IDLE_MS			(10 * 60 * 1000)
-#define MAX_RETRIES		3
+/* Conflicts end when one writer wins each round; many join at once. */
+#define MAX_RETRIES		20
 #define GAMES_MSG_STALE		204
 
 /* "Game id is at version v": sent to the other workers on a commit. */
