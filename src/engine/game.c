@@ -390,13 +390,16 @@ pd_game_offense(struct pd_game *g, const struct pd_off_input *in,
 		return (pd_error_set(err, PD_E_INVALID_DECISION, "hit_and_run",
 		    "Hit-and-run needs a runner on first"));
 
-	/* A roll locks both; before it, the defense goes first. */
-	if (g->locked)
-		return (pd_error_set(err, PD_E_DECISION_LOCKED, PD_F_GAME_STATE,
-		    "Decisions are locked for this play"));
+	/*
+	 * The defense goes first; a roll locks both.  The contract checks
+	 * the order before the lock.
+	 */
 	if (!g->def_submitted)
 		return (pd_error_set(err, PD_E_NOT_YOUR_TURN, PD_F_GAME_STATE,
 		    "Waiting for the defensive decision"));
+	if (g->locked)
+		return (pd_error_set(err, PD_E_DECISION_LOCKED, PD_F_GAME_STATE,
+		    "Decisions are locked for this play"));
 	g->off = d;
 	g->off_submitted = 1;
 	pd_game_start(g);
