@@ -15,15 +15,6 @@
 
 static void	audit_refusal(const struct pd_job *, const char *);
 
-int64_t
-ev_now_ms(void)
-{
-	struct timespec	ts;
-
-	(void)clock_gettime(CLOCK_REALTIME, &ts);
-	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
 int
 ev_is_uuid(const char *s)
 {
@@ -251,7 +242,7 @@ ev_state_json(const struct pd_game *g, int64_t seq, struct pd_buf *out)
 	*copy = *g;
 	copy->seq = seq;
 	/* An expired roll is no longer pending: show none. */
-	copy->has_roll = pd_game_roll_pending(copy, ev_now_ms());
+	copy->has_roll = pd_game_roll_pending(copy, pd_clock_ms());
 	rc = -1;
 	if ((gen = ev_gen()) != NULL) {
 		if (pd_json_state(gen, copy) == PD_OK)

@@ -78,7 +78,5 @@ int	ev_snapshot_into(struct pd_job *, const struct pd_game *);
 /* Commit callback: broadcast, ack with the last event, end the job. */
 void	ev_room_done(struct pd_job *, struct pd_entry *, enum gs_result);
 
-/* The current time, for the engine. */
-int64_t	ev_now_ms(void);
 
 #endif

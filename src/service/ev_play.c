@@ -184,7 +184,7 @@ job_roll(struct pd_job *job, struct pd_entry *e)
 	}
 	if (!rng_ready && pd_rng_system(&rng) == PD_OK)
 		rng_ready = 1;
-	now = ev_now_ms();
+	now = pd_clock_ms();
 	pd_error_clear(&err);
 	if ((next = ev_state_copy(job, e)) == NULL ||
 	    pd_game_roll(next, &rng, now, &roll, &err) == PD_ERR) {
@@ -241,7 +241,7 @@ job_outcome(struct pd_job *job, struct pd_entry *e)
 		return;
 	}
 	if ((next = ev_state_copy(job, e)) == NULL ||
-	    pd_game_outcome(next, &in, ev_now_ms(), &play, &err) == PD_ERR) {
+	    pd_game_outcome(next, &in, pd_clock_ms(), &play, &err) == PD_ERR) {
 		if (next == NULL)
 			pd_error_set(&err, PD_E_INTERNAL, NULL, "Out of memory");
 		ev_refuse(job, &err);

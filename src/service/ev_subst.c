@@ -122,7 +122,7 @@ job_sub(struct pd_job *job, struct pd_entry *e, sub_fn fn)
 		return;
 	}
 	if ((next = ev_state_copy(job, e)) == NULL ||
-	    fn(next, &in, ev_now_ms(), &res, &err) == PD_ERR) {
+	    fn(next, &in, pd_clock_ms(), &res, &err) == PD_ERR) {
 		if (next == NULL)
 			pd_error_set(&err, PD_E_INTERNAL, NULL, "Out of memory");
 		ev_refuse(job, &err);
