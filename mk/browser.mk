@@ -14,21 +14,13 @@ test-browser:
 		echo "test-browser: no Chromium at $${CHROMIUM:-/usr/bin/chromium} (make setup installs it)" >&2; \
 		exit 1; \
 	fi; \
-	started=""; \
-	if [ -z "$${DATABASE_URL:-}" ]; then \
-		if ! scripts/pg.sh status 2>/dev/null; then started=yes; fi; \
-		scripts/pg.sh start; \
-		DATABASE_URL=$$(scripts/pg.sh url); \
-		export DATABASE_URL; \
-	fi; \
-	scripts/migrate.sh; \
 	TEST_LOG_DIR=$(abspath $(BUILD))/test-logs; export TEST_LOG_DIR; \
 	TEST_ARTIFACTS_DIR=$(abspath $(BUILD))/test-artifacts; export TEST_ARTIFACTS_DIR; \
 	mkdir -p "$$TEST_LOG_DIR" "$$TEST_ARTIFACTS_DIR"; \
 	rm -f "$$TEST_ARTIFACTS_DIR"/*.png; \
 	rc=0; \
-	node --test --test-timeout=180000 --test-reporter=spec \
-	    --test-reporter-destination=stdout tests/browser/ || rc=$$?; \
-	if [ -n "$$started" ] && [ -n "$${CI:-}" ]; then scripts/pg.sh stop; fi; \
+	scripts/with-db.sh node --test --test-timeout=180000 \
+	    --test-reporter=spec --test-reporter-destination=stdout \
+	    tests/browser/ || rc=$$?; \
 	if [ "$$rc" -ne 0 ]; then echo "browser tests failed (server logs in $(BUILD)/test-logs/, screenshots in $(BUILD)/test-artifacts/)"; fi; \
 	exit $$rc

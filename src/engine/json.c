@@ -19,6 +19,11 @@ static int	jw_line_score(yajl_gen, const struct pd_game *, int);
 static int	jw_batting(yajl_gen, const struct pd_game *, int);
 static int	jw_pitching(yajl_gen, const struct pd_game *, int);
 static int	jw_bases(yajl_gen, int);
+static char	*json_str(int (*)(yajl_gen, const void *), const void *,
+		    size_t *);
+static int	write_state(yajl_gen, const void *);
+static int	write_play(yajl_gen, const void *);
+static int	write_box_score(yajl_gen, const void *);
 
 int
 pd_json_roll(yajl_gen g, const struct pd_roll *r)
@@ -297,49 +302,55 @@ pd_json_error(yajl_gen g, const struct pd_error *e)
 	return (PD_OK);
 }
 
-char *
-pd_json_state_str(const struct pd_game *gm, size_t *len)
+/* Runs one writer into a fresh generator; the string is the caller's. */
+static char *
+json_str(int (*writer)(yajl_gen, const void *), const void *obj, size_t *len)
 {
 	yajl_gen	 g;
 	char		*out;
 
 	if ((g = yajl_gen_alloc(NULL)) == NULL)
 		return (NULL);
-	if (pd_json_state(g, gm) == PD_ERR ||
-	    pd_json_gen_done(g, &out, len) == PD_ERR)
+	if (writer(g, obj) == PD_ERR || pd_json_gen_done(g, &out, len) == PD_ERR)
 		out = NULL;
 	yajl_gen_free(g);
 	return (out);
+}
+
+static int
+write_state(yajl_gen g, const void *gm)
+{
+	return (pd_json_state(g, gm));
+}
+
+static int
+write_play(yajl_gen g, const void *p)
+{
+	return (pd_json_play(g, p));
+}
+
+static int
+write_box_score(yajl_gen g, const void *gm)
+{
+	return (pd_json_box_score(g, gm));
+}
+
+char *
+pd_json_state_str(const struct pd_game *gm, size_t *len)
+{
+	return (json_str(write_state, gm, len));
 }
 
 char *
 pd_json_play_str(const struct pd_play_result *p, size_t *len)
 {
-	yajl_gen	 g;
-	char		*out;
-
-	if ((g = yajl_gen_alloc(NULL)) == NULL)
-		return (NULL);
-	if (pd_json_play(g, p) == PD_ERR ||
-	    pd_json_gen_done(g, &out, len) == PD_ERR)
-		out = NULL;
-	yajl_gen_free(g);
-	return (out);
+	return (json_str(write_play, p, len));
 }
 
 char *
 pd_json_box_score_str(const struct pd_game *gm, size_t *len)
 {
-	yajl_gen	 g;
-	char		*out;
-
-	if ((g = yajl_gen_alloc(NULL)) == NULL)
-		return (NULL);
-	if (pd_json_box_score(g, gm) == PD_ERR ||
-	    pd_json_gen_done(g, &out, len) == PD_ERR)
-		out = NULL;
-	yajl_gen_free(g);
-	return (out);
+	return (json_str(write_box_score, gm, len));
 }
 
 /* Copies the generator's buffer out; the caller frees it. */
