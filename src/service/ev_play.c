@@ -207,12 +207,17 @@ job_roll(struct pd_job *job, struct pd_entry *e)
 	    ev_obj_put_str(&obj, "message",
 	    "Dice rolled - read your card and submit outcome") == -1 ||
 	    ev_event_add(job, "dice_rolled", &obj, pd_games_next_seq(e)) ==
-	    -1 || ev_snapshot_into(job, next) == -1) {
+	    -1) {
 		pd_buf_free(&obj);
 		ev_commit_failed(job, GS_ERROR);
 		return;
 	}
 	pd_buf_free(&obj);
+	/*
+	 * No new snapshot: the roll is in rolls, and a game loaded from the
+	 * database takes its pending roll from there (state_manager.c).
+	 */
+	job->commit.status = pd_status_name(next->status);
 	pd_games_commit(job, e, ev_room_done);
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/config.h"
 #include "service/events.h"
 #include "service/state_manager.h"
 #include "util/hash.h"
@@ -35,6 +36,7 @@ static void		 load_done(void *, enum gs_result,
 			    const struct gs_row *);
 static void		 commit_done(void *, enum gs_result);
 static void		 job_free(struct pd_job *);
+static int		 pending_roll_apply(struct pd_game *, const char *);
 static void		 job_reset(struct pd_job *);
 static void		 verify_done(void *, enum gs_result, int64_t);
 static void		 stale_msg(struct kore_msg *, const void *);
@@ -207,6 +209,9 @@ load_done(void *arg, enum gs_result rc, const struct gs_row *row)
 		    "Database unavailable - try again");
 		return;
 	}
+	if (row->pending_roll != NULL &&
+	    pending_roll_apply(&e->g, row->pending_roll) == -1)
+		kore_log(LOG_ERR, "game %s: bad pending roll", e->id);
 	e->g.seq = row->seq;
 	e->version = row->version;
 	(void)snprintf(e->admin, sizeof(e->admin), "%s", row->admin);
@@ -248,6 +253,49 @@ pd_games_recheck(struct pd_job *job)
 	e->busy = 0;
 	entry_pump(e);
 	return (1);
+}
+
+/*
+ * Puts the pending roll (rolls.data, as pd_json_roll wrote it) back into
+ * a game read from its snapshot, which rolls do not rewrite.
+ */
+static int
+pending_roll_apply(struct pd_game *g, const char *json)
+{
+	struct pd_roll	 roll;
+	struct pd_error	 err;
+	yajl_val	 v, red;
+	const char	*id, *ts;
+	int64_t		 ts_ms;
+	int		 rc;
+
+	if ((v = json_parse(json, strlen(json), NULL, 0)) == NULL)
+		return (-1);
+	rc = -1;
+	id = json_string(v, "roll_id");
+	ts = json_string(v, "timestamp");
+	red = json_get(v, "d6_two");
+	if (id == NULL || ts == NULL || red == NULL || !YAJL_IS_ARRAY(red) ||
+	    red->u.array.len != 2 || pd_dice_parse_timestamp(ts, &ts_ms) != 0)
+		goto out;
+	if (g->has_roll && strcmp(g->roll.roll_id, id) == 0) {
+		rc = 0;		/* an older snapshot that has it already */
+		goto out;
+	}
+	if (pd_dice_from_values(&roll, id,
+	    (int)YAJL_GET_INTEGER(json_get(v, "d6_one")),
+	    (int)YAJL_GET_INTEGER(red->u.array.values[0]),
+	    (int)YAJL_GET_INTEGER(red->u.array.values[1]),
+	    (int)YAJL_GET_INTEGER(json_get(v, "chaos_d20")),
+	    (int)YAJL_GET_INTEGER(json_get(v, "resolution_d20")), ts_ms,
+	    pd_game_runners_mask(g) != 0, &err) == PD_ERR ||
+	    pd_game_apply_roll(g, &roll, ts_ms, &err) == PD_ERR)
+		goto out;
+	g->roll_expires_ms = ts_ms + pd_cfg.roll_ttl_ms;
+	rc = 0;
+out:
+	yajl_tree_free(v);
+	return (rc);
 }
 
 void

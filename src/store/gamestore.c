@@ -31,9 +31,11 @@ static int		 text_query(const char *, const char *, const char *,
 			    int, void (*)(void *, enum gs_result, const char *,
 			    size_t), void *);
 
+/* A roll is committed without a new snapshot: it comes from rolls. */
 static const char sql_load[] =
     "SELECT g.snapshot, g.version, g.seq, g.admin_user_id, "
-    "a.owner_user_id, h.owner_user_id "
+    "a.owner_user_id, h.owner_user_id, (SELECT r.data::text FROM rolls r "
+    "WHERE r.game_id = g.id AND r.status = 'pending') "
     "FROM games g JOIN teams a ON a.id = g.away_team_id "
     "JOIN teams h ON h.id = g.home_team_id WHERE g.id = $1::uuid";
 
@@ -142,6 +144,8 @@ load_done(const struct pd_db_result *r, void *arg)
 		    pd_db_value(r, 0, 4));
 		(void)snprintf(row.home_owner, sizeof(row.home_owner), "%s",
 		    pd_db_value(r, 0, 5));
+		row.pending_roll = pd_db_isnull(r, 0, 6) ? NULL :
+		    pd_db_value(r, 0, 6);
 	}
 	c->load_cb(c->arg, rc, rc == GS_OK ? &row : NULL);
 	free(c);

@@ -22,6 +22,7 @@
 /* What a loaded game row gives. */
 struct gs_row {
 	char		*snapshot;	/* owned by the store; valid in cb */
+	const char	*pending_roll;	/* its JSON, or NULL; valid in cb */
 	int64_t		 version;
 	int64_t		 seq;
 	char		 admin[GS_ID_MAX];

@@ -184,3 +184,32 @@ describe('PostgreSQL restarted in the middle of a game', () => {
 		assert.equal(healthy.status, 200);
 	});
 });
+
+describe('a pending roll across a restart', () => {
+	let server;
+	after(async () => {
+		closeAll();
+		await server?.stop();
+	});
+
+	test('is still pending, still single-use, and resolves the next outcome', async () => {
+		server = await startServer({ name: 'roll-restart', env: { RATE_LIMITS: 'off' } });
+		const g = await setupGame(server);
+		let s = await player(server, g.away);
+		await join(s, g.game_id);
+		const rolled = await ok(s, 'roll_dice', { game_id: g.game_id });
+		await server.kill();
+		server = await startServer({ name: 'roll-restart', port: server.port,
+		    secret: server.secret, env: { RATE_LIMITS: 'off' } });
+		s = await player(server, g.away);
+		const sync = await ok(s, 'request_game_state', { game_id: g.game_id });
+		assert.equal(sync.state.pending_roll?.roll_id, rolled.roll_id);
+		assert.equal(sync.state.decisions?.pending_decision ?? 'resolution', 'resolution');
+		const again = await emitAck(s, 'roll_dice', { game_id: g.game_id });
+		assert.equal(again.error?.code, 'ROLL_PENDING');
+		const play = await ok(s, 'submit_manual_outcome', { game_id: g.game_id, outcome: 'walk' });
+		assert.equal(play.roll_id, rolled.roll_id);
+		const after2 = await ok(s, 'request_game_state', { game_id: g.game_id });
+		assert.equal(after2.state.pending_roll, null);
+	});
+});
