@@ -750,8 +750,8 @@ ep_reply(struct eio_ep *ep, const struct eio_reply *r)
  * max_queue unsent bytes it is dropped.  Summing the queue is linear, so
  * it is done every few sends only.
  */
-static int
-ws_backlogged(struct connection *c)
+int
+eio_ws_backlogged(struct connection *c)
 {
 	struct eio_wsconn	*wc = c->hdlr_extra;
 	struct netbuf		*nb;
@@ -775,7 +775,7 @@ ep_send(const struct eio_ep *ep, enum eio_type type, const void *data,
 	}
 	if (ep->kind != EIO_EP_LOCAL)
 		return;
-	if (ws_backlogged(ep->c)) {
+	if (eio_ws_backlogged(ep->c)) {
 		kore_log(LOG_NOTICE, "eio: dropping a client that does not read");
 		kore_connection_disconnect(ep->c);
 		return;

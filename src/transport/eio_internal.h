@@ -174,4 +174,6 @@ struct eio_wsconn {
 void	eio_reply_write(struct http_request *, const struct eio_reply *);
 void	eio_wakeup(struct http_request *);
 void	eio_ws_close_conn(struct connection *);
+/* A client past max_queue unsent bytes, to be dropped. */
+int	eio_ws_backlogged(struct connection *);
 void	eio_reqstate_free(struct http_request *);

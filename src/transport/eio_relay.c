@@ -301,10 +301,15 @@ relay_to_edge(struct kore_msg *m, const void *data)
 		break;
 	case EIO_OP_SEND_TEXT:
 	case EIO_OP_SEND_BINARY:
-		if ((wc = edge_socket(h->token)) != NULL)
-			kore_websocket_send(wc->c, h->op == EIO_OP_SEND_TEXT ?
-			    WEBSOCKET_OP_TEXT : WEBSOCKET_OP_BINARY, payload,
-			    h->len);
+		if ((wc = edge_socket(h->token)) == NULL)
+			break;
+		if (eio_ws_backlogged(wc->c)) {
+			/* Its disconnect tells the owner (WS_CLOSED). */
+			kore_connection_disconnect(wc->c);
+			break;
+		}
+		kore_websocket_send(wc->c, h->op == EIO_OP_SEND_TEXT ?
+		    WEBSOCKET_OP_TEXT : WEBSOCKET_OP_BINARY, payload, h->len);
 		break;
 	case EIO_OP_CLOSE:
 		if ((wc = edge_socket(h->token)) != NULL) {
