@@ -20,7 +20,7 @@ CFLAGS_REL	= $(BASE_CFLAGS) -O2 -fPIC
 # Test objects: sanitized.
 SAN		= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		  -fno-sanitize-recover=undefined
-CFLAGS_SAN	= $(BASE_CFLAGS) -O1 $(SAN)
+CFLAGS_SAN	= $(BASE_CFLAGS) -O1 -fPIC $(SAN)
 LIBS		= -lsodium -lyajl
 
 # Filled by the fragments.
@@ -62,11 +62,13 @@ clean:
 	rm -rf $(BUILD)
 
 # The full set-up then every test; see mk/infra.mk for setup and
-# test-integration, and mk/*.mk for each module's unit tests.
+# test-integration, mk/app.mk for the same tests against the sanitized
+# module, and mk/*.mk for each module's unit tests.
 test: setup
 	$(MAKE) build-all
 	$(MAKE) test-unit
 	$(MAKE) test-integration
+	$(MAKE) test-integration-san
 	$(MAKE) test-browser
 
 run: setup

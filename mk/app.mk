@@ -24,3 +24,17 @@ $(KODEV_CONF): kore.conf
 
 ALL_TARGETS	+= $(KODEV_CONF)
 endif
+
+# The same module built with AddressSanitizer and UBSan, and every
+# integration test run again against it (scripts/serve-san.sh): the Kore
+# glue, not only the pure modules, is checked by the sanitizers.
+APP_OBJ_SAN	= $(APP_SRC:%.c=$(BUILD)/san/%.o) $(ENGINE_OBJS_SAN)
+
+$(BUILD)/pd-san.so: $$(APP_OBJ_SAN)
+	$(CC) -shared $(SAN) -o $@ $(APP_OBJ_SAN) $(LIBS) -lpq
+	@scripts/check-symbols.sh $@
+
+.PHONY: test-integration-san
+test-integration-san: $(BUILD)/pd-san.so
+	@TEST_SERVE_SCRIPT=scripts/serve-san.sh TEST_SANITIZED=1 \
+	    $(MAKE) --no-print-directory test-integration

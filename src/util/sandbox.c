@@ -17,5 +17,8 @@ KORE_SECCOMP_FILTER("app",
 	KORE_SYSCALL_ALLOW(sendmmsg),
 	KORE_SYSCALL_ALLOW(uname),
 	/* glibc's realloc() of a large (mmapped) block, e.g. a 600 kB POST. */
-	KORE_SYSCALL_ALLOW(mremap)
+	KORE_SYSCALL_ALLOW(mremap),
+	/* The sanitizer runtime starting a task thread (build/pd-san.so). */
+	KORE_SYSCALL_ALLOW(gettid),
+	KORE_SYSCALL_ALLOW(sched_getaffinity)
 );

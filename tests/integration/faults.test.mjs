@@ -101,8 +101,11 @@ describe('a client that never reads', () => {
 			if (i % 100 === 0 && server.logTail(20).includes('does not read')) break;
 		}
 		assert.ok(server.logTail(50).includes('does not read'), 'the slow client was not dropped');
+		// AddressSanitizer keeps freed memory in quarantine: no bound there.
 		const grown = rssKiB(pid) - before;
-		assert.ok(grown < 64 * 1024, `worker grew by ${grown} KiB`);
+		if (!process.env.TEST_SANITIZED) {
+			assert.ok(grown < 64 * 1024, `worker grew by ${grown} KiB`);
+		}
 		// The others are still served.
 		const hb = await emitAck(away, 'heartbeat', undefined, 5000);
 		assert.equal(hb.ok, true);
