@@ -369,6 +369,26 @@ api_json(struct api_ctx *ctx, int status, const char *data, size_t len)
 }
 
 void
+api_reply_wrapped(struct api_ctx *ctx, const struct pd_db_result *r,
+    const char *key)
+{
+	if (r->status != PD_DB_OK) {
+		api_db_error(ctx, r);
+		return;
+	}
+	pd_buf_reset(&ctx->tmp);
+	if (pd_buf_appendf(&ctx->tmp, "{\"%s\":", key) == -1 ||
+	    pd_buf_append(&ctx->tmp, pd_db_value(r, 0, 0),
+	    (size_t)pd_db_length(r, 0, 0)) == -1 ||
+	    pd_buf_appendc(&ctx->tmp, '}') == -1) {
+		api_error(ctx, HTTP_STATUS_INTERNAL_ERROR, "INTERNAL_ERROR",
+		    "Out of memory");
+		return;
+	}
+	api_json_buf(ctx, HTTP_STATUS_OK, &ctx->tmp);
+}
+
+void
 api_json_buf(struct api_ctx *ctx, int status, struct pd_buf *b)
 {
 	api_json(ctx, status, (const char *)b->data, b->len);

@@ -143,20 +143,7 @@ api_teams_list(struct api_ctx *ctx)
 static void
 listed(struct api_ctx *ctx, const struct pd_db_result *r)
 {
-	if (r->status != PD_DB_OK) {
-		api_db_error(ctx, r);
-		return;
-	}
-	pd_buf_reset(&ctx->tmp);
-	if (pd_buf_appends(&ctx->tmp, "{\"teams\":") == -1 ||
-	    pd_buf_append(&ctx->tmp, pd_db_value(r, 0, 0),
-	    (size_t)pd_db_length(r, 0, 0)) == -1 ||
-	    pd_buf_appendc(&ctx->tmp, '}') == -1) {
-		api_error(ctx, HTTP_STATUS_INTERNAL_ERROR, "INTERNAL_ERROR",
-		    "Out of memory");
-		return;
-	}
-	api_json_buf(ctx, HTTP_STATUS_OK, &ctx->tmp);
+	api_reply_wrapped(ctx, r, "teams");
 }
 
 /* A positive int id from the path, or a 400 sent. */
