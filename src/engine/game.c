@@ -18,6 +18,7 @@ struct names {
 static int	game_default_lineup(struct pd_team *, int, struct pd_error *);
 static int	game_check_roster(const struct pd_roster *, struct pd_error *);
 static int	names_lookup(const struct names *, size_t, const char *);
+static const char	*names_name(const struct names *, size_t, int);
 static int	game_context(const struct pd_game *);
 static int	game_check_outcome(const struct pd_game *,
 		    const struct pd_outcome_input *, int *, int *, int *,
@@ -212,32 +213,35 @@ pd_pending_name(int p)
 	}
 }
 
+/* A decision value's name; anything out of range reads as "normal". */
+static const char *
+names_name(const struct names *n, size_t count, int v)
+{
+	return (v >= 0 && (size_t)v < count ? n[v].name : "normal");
+}
+
 const char *
 pd_alignment_name(int v)
 {
-	return (v >= 0 && (size_t)v < NELEM(alignments) ?
-	    alignments[v].name : "normal");
+	return (names_name(alignments, NELEM(alignments), v));
 }
 
 const char *
 pd_infield_name(int v)
 {
-	return (v >= 0 && (size_t)v < NELEM(infields) ?
-	    infields[v].name : "normal");
+	return (names_name(infields, NELEM(infields), v));
 }
 
 const char *
 pd_outfield_name(int v)
 {
-	return (v >= 0 && (size_t)v < NELEM(outfields) ?
-	    outfields[v].name : "normal");
+	return (names_name(outfields, NELEM(outfields), v));
 }
 
 const char *
 pd_approach_name(int v)
 {
-	return (v >= 0 && (size_t)v < NELEM(approaches) ?
-	    approaches[v].name : "normal");
+	return (names_name(approaches, NELEM(approaches), v));
 }
 
 void

@@ -19,6 +19,7 @@ static int	jw_line_score(yajl_gen, const struct pd_game *, int);
 static int	jw_batting(yajl_gen, const struct pd_game *, int);
 static int	jw_pitching(yajl_gen, const struct pd_game *, int);
 static int	jw_bases(yajl_gen, int);
+static int	jw_entry_fields(yajl_gen, const struct pd_team *, int);
 static char	*json_str(int (*)(yajl_gen, const void *), const void *,
 		    size_t *);
 static int	write_state(yajl_gen, const void *);
@@ -52,18 +53,25 @@ pd_json_roll(yajl_gen g, const struct pd_roll *r)
 int
 pd_json_lineup_entry(yajl_gen g, const struct pd_game *gm, int side, int idx)
 {
-	const struct pd_team		*t;
-	const struct pd_lineup_entry	*e;
-	const char			*pos;
 
 	if (side < 0 || side > 1 || idx < 0 ||
 	    idx >= gm->team[side].roster.ncards) {
 		JW(yajl_gen_null(g));
 		return (PD_OK);
 	}
-	t = &gm->team[side];
-	e = &t->lu[idx];
 	JW(yajl_gen_map_open(g));
+	JW(jw_entry_fields(g, &gm->team[side], idx));
+	JW(yajl_gen_map_close(g));
+	return (PD_OK);
+}
+
+/* The fields of a lineup entry, shared by state and lineup_data. */
+static int
+jw_entry_fields(yajl_gen g, const struct pd_team *t, int idx)
+{
+	const struct pd_lineup_entry	*e = &t->lu[idx];
+	const char			*pos;
+
 	JW(jw_kint(g, "lineup_id", e->lineup_id));
 	JW(jw_kint(g, "card_id", t->roster.cards[idx].card_id));
 	JW(jw_kstr(g, "name", t->roster.cards[idx].name));
@@ -75,7 +83,6 @@ pd_json_lineup_entry(yajl_gen g, const struct pd_game *gm, int side, int idx)
 		JW(jw_kint(g, "batting_order", e->batting_order));
 	else
 		JW(jw_knull(g, "batting_order"));
-	JW(yajl_gen_map_close(g));
 	return (PD_OK);
 }
 
@@ -236,24 +243,13 @@ pd_json_lineup_players(yajl_gen g, const struct pd_game *gm, int side)
 	static const char		*st[] = { "bench", "active", "removed" };
 	const struct pd_team		*t = &gm->team[side];
 	const struct pd_lineup_entry	*e;
-	const char			*pos;
 	int				 i;
 
 	JW(yajl_gen_array_open(g));
 	for (i = 0; i < t->roster.ncards; i++) {
 		e = &t->lu[i];
 		JW(yajl_gen_map_open(g));
-		JW(jw_kint(g, "lineup_id", e->lineup_id));
-		JW(jw_kint(g, "card_id", t->roster.cards[i].card_id));
-		JW(jw_kstr(g, "name", t->roster.cards[i].name));
-		if ((pos = pd_pos_name(e->position)) != NULL)
-			JW(jw_kstr(g, "position", pos));
-		else
-			JW(jw_knull(g, "position"));
-		if (e->batting_order > 0)
-			JW(jw_kint(g, "batting_order", e->batting_order));
-		else
-			JW(jw_knull(g, "batting_order"));
+		JW(jw_entry_fields(g, t, i));
 		JW(jw_kbool(g, "is_active", e->status == PD_LU_ACTIVE));
 		JW(jw_kbool(g, "is_starter", e->is_starter));
 		JW(jw_kstr(g, "status", st[e->status]));
