@@ -73,9 +73,9 @@ int	api_run(struct http_request *, void (*start)(struct api_ctx *));
 /* Responses: end the chain. */
 void	api_json(struct api_ctx *, int status, const char *, size_t);
 void	api_json_buf(struct api_ctx *, int status, struct pd_buf *);
-/* 200 {key: <the JSON of row 0, column 0>}, or the database's error. */
-void	api_reply_wrapped(struct api_ctx *, const struct pd_db_result *,
-	    const char *key);
+/* 200 {game_id (unless NULL), key: json}; json is a JSON value. */
+void	api_reply_wrapped(struct api_ctx *, const char *game_id,
+	    const char *key, const char *json, size_t len);
 void	api_error(struct api_ctx *, int status, const char *code,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	api_db_error(struct api_ctx *, const struct pd_db_result *);

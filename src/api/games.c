@@ -321,7 +321,12 @@ api_games_list(struct api_ctx *ctx)
 static void
 listed(struct api_ctx *ctx, const struct pd_db_result *r)
 {
-	api_reply_wrapped(ctx, r, "games");
+	if (r->status != PD_DB_OK) {
+		api_db_error(ctx, r);
+		return;
+	}
+	api_reply_wrapped(ctx, NULL, "games", pd_db_value(r, 0, 0),
+	    (size_t)pd_db_length(r, 0, 0));
 }
 
 static int
@@ -483,17 +488,8 @@ plays_loaded(struct api_ctx *ctx, const struct pd_db_result *r)
 		not_found(ctx);
 		return;
 	}
-	pd_buf_reset(&ctx->tmp);
-	if (pd_buf_appendf(&ctx->tmp, "{\"game_id\":\"%s\",\"plays\":",
-	    ctx->id) == -1 ||
-	    pd_buf_append(&ctx->tmp, pd_db_value(r, 0, 1),
-	    (size_t)pd_db_length(r, 0, 1)) == -1 ||
-	    pd_buf_appendc(&ctx->tmp, '}') == -1) {
-		api_error(ctx, HTTP_STATUS_INTERNAL_ERROR, "INTERNAL_ERROR",
-		    "Out of memory");
-		return;
-	}
-	api_json_buf(ctx, HTTP_STATUS_OK, &ctx->tmp);
+	api_reply_wrapped(ctx, ctx->id, "plays", pd_db_value(r, 0, 1),
+	    (size_t)pd_db_length(r, 0, 1));
 }
 
 void
@@ -523,15 +519,6 @@ audit_loaded(struct api_ctx *ctx, const struct pd_db_result *r)
 		    "Only the game's admin may read its audit trail");
 		return;
 	}
-	pd_buf_reset(&ctx->tmp);
-	if (pd_buf_appendf(&ctx->tmp, "{\"game_id\":\"%s\",\"entries\":",
-	    ctx->id) == -1 ||
-	    pd_buf_append(&ctx->tmp, pd_db_value(r, 0, 1),
-	    (size_t)pd_db_length(r, 0, 1)) == -1 ||
-	    pd_buf_appendc(&ctx->tmp, '}') == -1) {
-		api_error(ctx, HTTP_STATUS_INTERNAL_ERROR, "INTERNAL_ERROR",
-		    "Out of memory");
-		return;
-	}
-	api_json_buf(ctx, HTTP_STATUS_OK, &ctx->tmp);
+	api_reply_wrapped(ctx, ctx->id, "entries", pd_db_value(r, 0, 1),
+	    (size_t)pd_db_length(r, 0, 1));
 }

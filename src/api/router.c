@@ -369,17 +369,15 @@ api_json(struct api_ctx *ctx, int status, const char *data, size_t len)
 }
 
 void
-api_reply_wrapped(struct api_ctx *ctx, const struct pd_db_result *r,
-    const char *key)
+api_reply_wrapped(struct api_ctx *ctx, const char *game_id, const char *key,
+    const char *json, size_t len)
 {
-	if (r->status != PD_DB_OK) {
-		api_db_error(ctx, r);
-		return;
-	}
 	pd_buf_reset(&ctx->tmp);
-	if (pd_buf_appendf(&ctx->tmp, "{\"%s\":", key) == -1 ||
-	    pd_buf_append(&ctx->tmp, pd_db_value(r, 0, 0),
-	    (size_t)pd_db_length(r, 0, 0)) == -1 ||
+	if (pd_buf_appendc(&ctx->tmp, '{') == -1 ||
+	    (game_id != NULL && pd_buf_appendf(&ctx->tmp,
+	    "\"game_id\":\"%s\",", game_id) == -1) ||
+	    pd_buf_appendf(&ctx->tmp, "\"%s\":", key) == -1 ||
+	    pd_buf_append(&ctx->tmp, json, len) == -1 ||
 	    pd_buf_appendc(&ctx->tmp, '}') == -1) {
 		api_error(ctx, HTTP_STATUS_INTERNAL_ERROR, "INTERNAL_ERROR",
 		    "Out of memory");

@@ -143,7 +143,12 @@ api_teams_list(struct api_ctx *ctx)
 static void
 listed(struct api_ctx *ctx, const struct pd_db_result *r)
 {
-	api_reply_wrapped(ctx, r, "teams");
+	if (r->status != PD_DB_OK) {
+		api_db_error(ctx, r);
+		return;
+	}
+	api_reply_wrapped(ctx, NULL, "teams", pd_db_value(r, 0, 0),
+	    (size_t)pd_db_length(r, 0, 0));
 }
 
 /* A positive int id from the path, or a 400 sent. */

@@ -53,7 +53,6 @@ pd_json_roll(yajl_gen g, const struct pd_roll *r)
 int
 pd_json_lineup_entry(yajl_gen g, const struct pd_game *gm, int side, int idx)
 {
-
 	if (side < 0 || side > 1 || idx < 0 ||
 	    idx >= gm->team[side].roster.ncards) {
 		JW(yajl_gen_null(g));
