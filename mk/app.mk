@@ -4,7 +4,7 @@
 APP_SRC		= $(wildcard src/app/*.c) $(wildcard src/service/*.c) \
 		  $(wildcard src/store/*.c) $(wildcard src/api/*.c) \
 		  $(TRANSPORT_SRC) $(AUTH_SRC)
-APP_OBJ		= $(APP_SRC:%.c=$(BUILD)/rel/%.o) $(ENGINE_OBJS_REL)
+APP_OBJ		= $(sort $(APP_SRC:%.c=$(BUILD)/rel/%.o) $(ENGINE_OBJS_REL))
 
 $(BUILD)/pd.so: $$(APP_OBJ)
 	$(CC) -shared -o $@ $(APP_OBJ) $(LIBS) -lpq
@@ -28,7 +28,7 @@ endif
 # The same module built with AddressSanitizer and UBSan, and every
 # integration test run again against it (scripts/serve-san.sh): the Kore
 # glue, not only the pure modules, is checked by the sanitizers.
-APP_OBJ_SAN	= $(APP_SRC:%.c=$(BUILD)/san/%.o) $(ENGINE_OBJS_SAN)
+APP_OBJ_SAN	= $(sort $(APP_SRC:%.c=$(BUILD)/san/%.o) $(ENGINE_OBJS_SAN))
 
 $(BUILD)/pd-san.so: $$(APP_OBJ_SAN)
 	$(CC) -shared $(SAN) -o $@ $(APP_OBJ_SAN) $(LIBS) -lpq

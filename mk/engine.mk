@@ -7,7 +7,8 @@
 # conf/rules.txt (the resolution chart) is compiled in as a C string; the
 # engine can also load a replacement at run time.
 
-ENGINE_SRCS	:= $(wildcard src/engine/*.c)
+# The engine's one dependency in the tree: the yajl helpers of src/util.
+ENGINE_SRCS	:= $(wildcard src/engine/*.c) src/util/buf.c src/util/jsonutil.c
 ENGINE_GEN	:= $(BUILD)/gen/engine/rules_builtin.c
 ENGINE_OBJS_REL	:= $(ENGINE_SRCS:%.c=$(BUILD)/rel/%.o) \
 		   $(BUILD)/rel/gen/engine/rules_builtin.o

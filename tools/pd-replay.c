@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
+#include "util/jsonutil.h"
 
 #define JW(x)	do { if ((x) != yajl_gen_status_ok) return (PD_ERR); } while (0)
 
@@ -146,11 +147,11 @@ replay_setup(struct pd_game *g, const char *path, int64_t *now)
 	}
 	rc = PD_ERR;
 	*now = 1700000000000LL;
-	if ((v = pd_json_get(root, "start_ms")) != NULL && YAJL_IS_INTEGER(v))
+	if ((v = json_get(root, "start_ms")) != NULL && YAJL_IS_INTEGER(v))
 		*now = YAJL_GET_INTEGER(v);
-	v = pd_json_get(root, "game_id");
-	if (pd_json_parse_roster(pd_json_get(root, "away"), &away, &err) ==
-	    PD_OK && pd_json_parse_roster(pd_json_get(root, "home"), &home,
+	v = json_get(root, "game_id");
+	if (pd_json_parse_roster(json_get(root, "away"), &away, &err) ==
+	    PD_OK && pd_json_parse_roster(json_get(root, "home"), &home,
 	    &err) == PD_OK && pd_game_create(g, YAJL_IS_STRING(v) ?
 	    YAJL_GET_STRING(v) : "", &away, &home, &err) == PD_OK)
 		rc = PD_OK;
@@ -178,10 +179,10 @@ replay_action(struct pd_game *g, yajl_val a, long idx, int64_t *now,
 	const char		*what;
 	int			 rc, kind;
 
-	v = pd_json_get(a, "now_ms");
+	v = json_get(a, "now_ms");
 	*now = (v != NULL && YAJL_IS_INTEGER(v)) ? YAJL_GET_INTEGER(v) :
 	    *now + 1000;
-	v = pd_json_get(a, "action");
+	v = json_get(a, "action");
 	what = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "";
 	pd_error_clear(&err);
 
@@ -264,24 +265,24 @@ replay_roll(struct pd_game *g, yajl_val a, int64_t now, struct pd_rng *rng,
 	const char	*id;
 	size_t		 i;
 
-	if ((v = pd_json_get(a, "seed")) != NULL && YAJL_IS_INTEGER(v))
+	if ((v = json_get(a, "seed")) != NULL && YAJL_IS_INTEGER(v))
 		pd_rng_seeded_init(seeded, rng, (uint64_t)YAJL_GET_INTEGER(v));
-	if ((vals = pd_json_get(a, "values")) == NULL)
+	if ((vals = json_get(a, "values")) == NULL)
 		return (pd_game_roll(g, rng, now, roll, err));
 	for (i = 0; i < 3; i++) {
-		v = pd_json_get(vals, keys[i]);
+		v = json_get(vals, keys[i]);
 		if (!YAJL_IS_INTEGER(v))
 			return (pd_error_set(err, PD_E_MISSING_FIELD, keys[i],
 			    "Missing %s", keys[i]));
 		d[i] = YAJL_GET_INTEGER(v);
 	}
-	red = pd_json_get(vals, "d6_two");
+	red = json_get(vals, "d6_two");
 	if (!YAJL_IS_ARRAY(red) || red->u.array.len != 2 ||
 	    !YAJL_IS_INTEGER(red->u.array.values[0]) ||
 	    !YAJL_IS_INTEGER(red->u.array.values[1]))
 		return (pd_error_set(err, PD_E_MISSING_FIELD, "d6_two",
 		    "d6_two must be the two red dice"));
-	v = pd_json_get(vals, "roll_id");
+	v = json_get(vals, "roll_id");
 	id = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "replayed";
 	if (pd_dice_from_values(roll, id, (int)d[0],
 	    (int)YAJL_GET_INTEGER(red->u.array.values[0]),

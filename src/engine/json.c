@@ -367,18 +367,6 @@ pd_json_gen_done(yajl_gen g, char **out, size_t *lenp)
 	return (PD_OK);
 }
 
-yajl_val
-pd_json_get(yajl_val obj, const char *key)
-{
-	size_t		i;
-
-	if (!YAJL_IS_OBJECT(obj))
-		return (NULL);
-	for (i = 0; i < obj->u.object.len; i++)
-		if (strcmp(obj->u.object.keys[i], key) == 0)
-			return (obj->u.object.values[i]);
-	return (NULL);
-}
 
 static int
 jw_line_score(yajl_gen g, const struct pd_game *gm, int side)

@@ -50,7 +50,6 @@ int	pd_json_parse_outcome(yajl_val, struct pd_outcome_input *,
 int	pd_json_parse_sub(yajl_val, struct pd_sub_input *, struct pd_error *);
 
 /* Shared by the engine's JSON files. */
-yajl_val	pd_json_get(yajl_val, const char *);
 int		pd_json_gen_done(yajl_gen, char **, size_t *);
 int		pd_json_gen_int(yajl_gen, long long);
 

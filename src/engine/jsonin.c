@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/json.h"
+#include "util/jsonutil.h"
 
 static const char	*in_str(yajl_val, const char *, int *);
 static int		 in_bases(yajl_val, const char *, int *, int *, int);
@@ -32,8 +33,8 @@ pd_json_parse_roster(yajl_val v, struct pd_roster *r, struct pd_error *err)
 		return (pd_error_set(err, PD_E_MISSING_FIELD, "team_id",
 		    "Missing team_id"));
 	r->team_id = n;
-	if ((cards = pd_json_get(v, "roster")) == NULL)
-		cards = pd_json_get(v, "cards");
+	if ((cards = json_get(v, "roster")) == NULL)
+		cards = json_get(v, "cards");
 	if (!YAJL_IS_ARRAY(cards) || cards->u.array.len > PD_MAX_PLAYERS)
 		return (pd_error_set(err, PD_E_INVALID_ROSTER, "roster",
 		    "roster must be an array of at most %d cards",
@@ -54,7 +55,7 @@ pd_json_parse_roster(yajl_val v, struct pd_roster *r, struct pd_error *err)
 		    PD_ERR)
 			return (pd_error_set(err, PD_E_INVALID_ROSTER,
 			    "is_pitcher", "Card %zu: bad is_pitcher", i));
-		pos = pd_json_get(c, "positions");
+		pos = json_get(c, "positions");
 		if (pos != NULL && !YAJL_IS_ARRAY(pos))
 			return (pd_error_set(err, PD_E_INVALID_ROSTER,
 			    "positions", "Card %zu: bad positions", i));
@@ -170,7 +171,7 @@ in_str(yajl_val obj, const char *key, int *present)
 {
 	yajl_val	v;
 
-	v = pd_json_get(obj, key);
+	v = json_get(obj, key);
 	*present = v != NULL && !YAJL_IS_NULL(v);
 	if (!*present)
 		return (NULL);
@@ -186,7 +187,7 @@ in_bases(yajl_val obj, const char *key, int *out, int *n, int max)
 	size_t		i;
 
 	*n = 0;
-	v = pd_json_get(obj, key);
+	v = json_get(obj, key);
 	if (v == NULL || YAJL_IS_NULL(v))
 		return (PD_OK);
 	if (!YAJL_IS_ARRAY(v) || v->u.array.len > (size_t)max)
@@ -207,7 +208,7 @@ in_bool(yajl_val obj, const char *key, int *out)
 	yajl_val	v;
 
 	*out = 0;
-	v = pd_json_get(obj, key);
+	v = json_get(obj, key);
 	if (v == NULL || YAJL_IS_NULL(v))
 		return (PD_OK);
 	if (YAJL_IS_TRUE(v))
@@ -222,7 +223,7 @@ in_int(yajl_val obj, const char *key, long long *out, int *present)
 {
 	yajl_val	v;
 
-	v = pd_json_get(obj, key);
+	v = json_get(obj, key);
 	*present = v != NULL && !YAJL_IS_NULL(v);
 	if (!*present)
 		return (PD_OK);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine/json.h"
+#include "util/jsonutil.h"
 
 #define SNAP_VERSION	1
 
@@ -165,9 +166,9 @@ pd_snapshot_from_tree(struct pd_game *gm, yajl_val root, struct pd_error *err)
 	    rd_int(root, "seq", 0, INT64_MAX, &n) == PD_OK;
 	g->seq = n;
 	ok = ok && rd_ints(root, g, game_ints, NELEM(game_ints)) == PD_OK &&
-	    rd_intarray(pd_json_get(root, "base"), g->base, 4, 1) == PD_OK &&
-	    rd_intarray(pd_json_get(root, "score"), g->score, 2, 1) == PD_OK;
-	v = pd_json_get(root, "roll");
+	    rd_intarray(json_get(root, "base"), g->base, 4, 1) == PD_OK &&
+	    rd_intarray(json_get(root, "score"), g->score, 2, 1) == PD_OK;
+	v = json_get(root, "roll");
 	ok = ok && rd_str(v, "roll_id", g->roll.roll_id,
 	    sizeof(g->roll.roll_id)) == PD_OK &&
 	    rd_ints(v, &g->roll, roll_ints, NELEM(roll_ints)) == PD_OK &&
@@ -176,15 +177,15 @@ pd_snapshot_from_tree(struct pd_game *gm, yajl_val root, struct pd_error *err)
 	ok = ok && rd_int(root, "roll_expires_ms", INT64_MIN, INT64_MAX, &n) ==
 	    PD_OK;
 	g->roll_expires_ms = n;
-	ok = ok && rd_ints(pd_json_get(root, "def"), &g->def, def_ints,
+	ok = ok && rd_ints(json_get(root, "def"), &g->def, def_ints,
 	    NELEM(def_ints)) == PD_OK &&
-	    rd_ints(pd_json_get(root, "off"), &g->off, off_ints,
+	    rd_ints(json_get(root, "off"), &g->off, off_ints,
 	    NELEM(off_ints)) == PD_OK;
-	teams = pd_json_get(root, "teams");
+	teams = json_get(root, "teams");
 	ok = ok && YAJL_IS_ARRAY(teams) && teams->u.array.len == 2;
 	for (s = 0; ok && s < 2; s++)
 		ok = rd_team(teams->u.array.values[s], &g->team[s]) == PD_OK;
-	ok = ok && rd_scorer(pd_json_get(root, "scorer"), g) == PD_OK;
+	ok = ok && rd_scorer(json_get(root, "scorer"), g) == PD_OK;
 
 	/* The references the engine follows must be in range. */
 	for (s = 0; ok && s < 2; s++) {
@@ -329,7 +330,7 @@ rd_team(yajl_val v, struct pd_team *t)
 	if (rd_int(v, "team_id", INT64_MIN, INT64_MAX, &n) == PD_ERR)
 		return (PD_ERR);
 	t->roster.team_id = n;
-	cards = pd_json_get(v, "cards");
+	cards = json_get(v, "cards");
 	if (!YAJL_IS_ARRAY(cards) || cards->u.array.len > PD_MAX_PLAYERS)
 		return (PD_ERR);
 	t->roster.ncards = (int)cards->u.array.len;
@@ -352,7 +353,7 @@ rd_team(yajl_val v, struct pd_team *t)
 		if (rd_ints(c, &t->lu[i], lu_ints, NELEM(lu_ints)) == PD_ERR)
 			return (PD_ERR);
 	}
-	if (rd_intarray(pd_json_get(v, "order"), t->order, 9, 1) == PD_ERR)
+	if (rd_intarray(json_get(v, "order"), t->order, 9, 1) == PD_ERR)
 		return (PD_ERR);
 	for (i = 0; i < 9; i++)
 		if (t->order[i] < 0 || t->order[i] >= t->roster.ncards)
@@ -376,14 +377,14 @@ rd_scorer(yajl_val v, struct pd_game *gm)
 
 	if (rd_ints(v, sc, sc_ints, NELEM(sc_ints)) == PD_ERR)
 		return (PD_ERR);
-	base = pd_json_get(v, "base");
+	base = json_get(v, "base");
 	if (!YAJL_IS_ARRAY(base) || base->u.array.len != 4)
 		return (PD_ERR);
 	for (b = 0; b < 4; b++)
 		if (rd_intarray(base->u.array.values[b], &sc->base[b].player,
 		    3, 1) == PD_ERR)
 			return (PD_ERR);
-	sides = pd_json_get(v, "sides");
+	sides = json_get(v, "sides");
 	if (!YAJL_IS_ARRAY(sides) || sides->u.array.len != 2)
 		return (PD_ERR);
 	for (s = 0; s < 2; s++) {
@@ -393,17 +394,17 @@ rd_scorer(yajl_val v, struct pd_game *gm)
 		if (rd_ints(sv, sd, side_ints, NELEM(side_ints)) == PD_ERR ||
 		    sd->ninnings < 0 || sd->ninnings > PD_SC_INNINGS)
 			return (PD_ERR);
-		if (rd_intarray(pd_json_get(sv, "runs_by_inning"),
+		if (rd_intarray(json_get(sv, "runs_by_inning"),
 		    sd->runs_by_inning, sd->ninnings, 1) == PD_ERR)
 			return (PD_ERR);
-		arr = pd_json_get(sv, "bat");
+		arr = json_get(sv, "bat");
 		if (!YAJL_IS_ARRAY(arr) || arr->u.array.len != n)
 			return (PD_ERR);
 		for (i = 0; i < n; i++)
 			if (rd_intarray(arr->u.array.values[i],
 			    (int *)&sd->bat[i], BAT_INTS, 1) == PD_ERR)
 				return (PD_ERR);
-		arr = pd_json_get(sv, "pit");
+		arr = json_get(sv, "pit");
 		if (!YAJL_IS_ARRAY(arr) || arr->u.array.len != n)
 			return (PD_ERR);
 		for (i = 0; i < n; i++)
@@ -434,7 +435,7 @@ rd_int(yajl_val obj, const char *key, long long lo, long long hi,
 {
 	yajl_val	v;
 
-	if ((v = pd_json_get(obj, key)) == NULL || !YAJL_IS_INTEGER(v))
+	if ((v = json_get(obj, key)) == NULL || !YAJL_IS_INTEGER(v))
 		return (PD_ERR);
 	if (YAJL_GET_INTEGER(v) < lo || YAJL_GET_INTEGER(v) > hi)
 		return (PD_ERR);
@@ -467,7 +468,7 @@ rd_str(yajl_val obj, const char *key, char *buf, size_t len)
 	yajl_val	 v;
 	const char	*s;
 
-	if ((v = pd_json_get(obj, key)) == NULL || !YAJL_IS_STRING(v) ||
+	if ((v = json_get(obj, key)) == NULL || !YAJL_IS_STRING(v) ||
 	    (s = YAJL_GET_STRING(v)) == NULL || strlen(s) >= len)
 		return (PD_ERR);
 	(void)snprintf(buf, len, "%s", s);

@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 
 #include "../property/engine_sim.h"
+#include "util/jsonutil.h"
 
 static struct pd_game		g, h;
 static struct pd_play_result	res;
@@ -32,15 +33,15 @@ Test(engine_json, state_shape)
 	cr_assert_not_null(root, "%s", ebuf);
 	cr_expect_eq(root->u.object.len, sizeof(keys) / sizeof(keys[0]));
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		cr_expect_not_null(pd_json_get(root, keys[i]), "%s", keys[i]);
-	cr_expect_eq(YAJL_GET_INTEGER(pd_json_get(root, "seq")), 17);
-	v = pd_json_get(pd_json_get(root, "runners"), "1");
+		cr_expect_not_null(json_get(root, keys[i]), "%s", keys[i]);
+	cr_expect_eq(YAJL_GET_INTEGER(json_get(root, "seq")), 17);
+	v = json_get(json_get(root, "runners"), "1");
 	cr_expect(YAJL_IS_OBJECT(v));
-	cr_expect_not_null(pd_json_get(v, "lineup_id"));
-	cr_expect(YAJL_IS_NULL(pd_json_get(pd_json_get(root, "runners"),
+	cr_expect_not_null(json_get(v, "lineup_id"));
+	cr_expect(YAJL_IS_NULL(json_get(json_get(root, "runners"),
 	    "2")));
-	cr_expect(YAJL_IS_NULL(pd_json_get(root, "pending_roll")));
-	cr_expect_str_eq(YAJL_GET_STRING(pd_json_get(pd_json_get(root,
+	cr_expect(YAJL_IS_NULL(json_get(root, "pending_roll")));
+	cr_expect_str_eq(YAJL_GET_STRING(json_get(json_get(root,
 	    "decisions"), "pending_decision")), "defensive");
 	yajl_tree_free(root);
 	free(s);
