@@ -27,6 +27,7 @@
 #define DB_TICK_MS		20
 #define DB_QUEUE_MAX		10000
 #define DB_CONNINFO_MAX		1400
+#define DB_SETUP_TRIES		32	/* dead pooled connections skipped */
 
 enum q_state {
 	Q_WAITING,		/* in `waiting` */
@@ -39,7 +40,7 @@ struct pd_db_query {
 	TAILQ_ENTRY(pd_db_query) list;
 	enum q_state		 state;
 	char			*sql;
-	char			*params[PD_DB_MAX_PARAMS];
+	char			**params;	/* nparams, owned */
 	int			 nparams;
 	pd_db_cb		 cb;
 	void			*arg;
@@ -171,6 +172,9 @@ query_new(const char *sql, int nparams, const char *const *params,
 		return (NULL);
 	if ((q->sql = strdup(sql)) == NULL)
 		goto fail;
+	if (nparams > 0 &&
+	    (q->params = calloc(nparams, sizeof(*q->params))) == NULL)
+		goto fail;
 	for (i = 0; i < nparams; i++) {
 		if (params[i] != NULL &&
 		    (q->params[i] = strdup(params[i])) == NULL)
@@ -189,6 +193,7 @@ query_new(const char *sql, int nparams, const char *const *params,
 fail:
 	for (i = 0; i < q->nparams; i++)
 		free(q->params[i]);
+	free(q->params);
 	free(q->sql);
 	free(q);
 	return (NULL);
@@ -289,8 +294,7 @@ conn_alive(PGconn *db)
 static void
 setup_and_send(struct pd_db_query *q)
 {
-	int	lengths[PD_DB_MAX_PARAMS], formats[PD_DB_MAX_PARAMS];
-	int	i, tries;
+	int	tries;
 
 	for (tries = 0;; tries++) {
 		if (!kore_pgsql_setup(&q->pg, PD_DB_NAME, KORE_PGSQL_ASYNC)) {
@@ -303,7 +307,7 @@ setup_and_send(struct pd_db_query *q)
 		if (conn_alive(q->pg.conn->db))
 			break;
 		drop_conn(q);
-		if (tries == 2 * PD_DB_MAX_PARAMS) {
+		if (tries == DB_SETUP_TRIES) {
 			fail(q, PD_DB_UNAVAILABLE, "connections keep failing");
 			return;
 		}
@@ -313,12 +317,9 @@ setup_and_send(struct pd_db_query *q)
 		}
 		q->pg.state = KORE_PGSQL_STATE_INIT;
 	}
-	for (i = 0; i < q->nparams; i++) {
-		lengths[i] = q->params[i] ? (int)strlen(q->params[i]) : 0;
-		formats[i] = 0;
-	}
+	/* Text parameters: libpq needs neither lengths nor formats. */
 	if (!kore_pgsql_query_param_fields(&q->pg, q->sql, 0, q->nparams,
-	    (const char **)q->params, lengths, formats)) {
+	    (const char **)q->params, NULL, NULL)) {
 		/* A dead pooled connection: PQsendQueryParams refused. */
 		drop_conn(q);
 		fail(q, PD_DB_UNAVAILABLE, q->pg.error);
@@ -447,6 +448,7 @@ finish(struct pd_db_query *q)
 		PQclear(q->result);
 	for (i = 0; i < q->nparams; i++)
 		free(q->params[i]);
+	free(q->params);
 	free(q->sql);
 	free(q->error);
 	free(q);

@@ -5,6 +5,8 @@
  * which reports lost connections and timeouts as failures.  A struct
  * gs_call carries the caller's callback to the db callback.
  */
+#include <sys/queue.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +25,6 @@ struct gs_call {
 
 static struct gs_call	*call_new(void *);
 static void		 load_done(const struct pd_db_result *, void *);
-static void		 commit_done(const struct pd_db_result *, void *);
 static void		 version_done(const struct pd_db_result *, void *);
 static void		 refusal_done(const struct pd_db_result *, void *);
 static void		 text_done(const struct pd_db_result *, void *);
@@ -40,14 +41,15 @@ static const char sql_load[] =
     "JOIN teams h ON h.id = g.home_team_id WHERE g.id = $1::uuid";
 
 /*
- * One change, one transaction: pd_commit() (migrations/0005) moves the
- * row to the next version and writes the action and the events, or does
- * nothing when the version moved on.  A function, so that it is planned
- * once per connection.
+ * One change: pd_commit() (migrations/0005, 0007) moves the row to the
+ * next version and writes the action and the events, or does nothing
+ * when the version moved on.  A function, so that it is planned once
+ * per connection.  Changes to several games share a transaction: see
+ * "Group commit" below.
  */
-static const char sql_commit[] =
-    "SELECT pd_commit($1::uuid, $2::bigint, $3::bigint, $4, $5, $6::jsonb, "
-    "$7, $8, $9::jsonb, $10::jsonb, $11)";
+#define GS_COMMIT_ARGS	11	/* pd_commit()'s parameters */
+#define BATCH_MAX	32	/* commits in one transaction */
+#define BATCHES_MAX	2	/* transactions in flight per worker */
 
 static const char sql_refusal[] =
     "INSERT INTO refusals (game_id, user_id, event, code, payload) "
@@ -205,52 +207,233 @@ version_done(const struct pd_db_result *r, void *arg)
 	free(c);
 }
 
+/*
+ * Group commit.  Commits queue here; up to BATCHES_MAX batches run at a
+ * time, each one statement (one transaction) of up to BATCH_MAX commits:
+ * whatever queued while the previous batch ran goes in the next.  When
+ * the database is idle a commit goes at once, alone; when it is busy,
+ * the cost of a transaction (its statement, its WAL flush, the round
+ * trips) is shared by everything that waited.  Each commit still gets
+ * its own answer: 1 or 0 from pd_commit() for its own game.  Commits in
+ * a batch lock their games in game id order, so batches of two workers
+ * or two servers cannot deadlock.  A batch that fails as a whole (an
+ * error, not a lost database) is tried again one commit at a time, so a
+ * bad commit fails alone.
+ */
+struct gs_pending {
+	TAILQ_ENTRY(gs_pending)	 link;
+	const struct gs_commit	*cm;
+	void			(*cb)(void *, enum gs_result);
+	void			*arg;
+	int			 alone;		/* retry of a failed batch */
+	char			 version[24];
+	char			 seq[24];
+};
+
+TAILQ_HEAD(gs_pending_list, gs_pending);
+
+struct gs_batch {
+	int			 n;
+	struct gs_pending	*items[BATCH_MAX];
+};
+
+static struct gs_pending_list	queue = TAILQ_HEAD_INITIALIZER(queue);
+static int			inflight;
+static int			delivering;
+static char			*batch_sql[BATCH_MAX + 1];
+
+static const char		*batch_statement(int);
+static void			 batch_pump(void);
+static void			 batch_send(struct gs_batch *);
+static void			 batch_done(const struct pd_db_result *, void *);
+static void			 batch_answer(struct gs_pending *,
+				    enum gs_result);
+static int			 pending_cmp(const void *, const void *);
+
 int
 gs_commit(const struct gs_commit *cm, void (*cb)(void *, enum gs_result),
     void *arg)
 {
-	struct gs_call	*c;
-	const char	*params[11];
-	char		 version[24], seq[24];
+	struct gs_pending	*p;
 
-	if ((c = call_new(arg)) == NULL)
+	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return (-1);
-	c->commit_cb = cb;
-	(void)snprintf(version, sizeof(version), "%lld",
+	p->cm = cm;
+	p->cb = cb;
+	p->arg = arg;
+	(void)snprintf(p->version, sizeof(p->version), "%lld",
 	    (long long)cm->version);
-	(void)snprintf(seq, sizeof(seq), "%lld", (long long)cm->seq);
-	params[0] = cm->game_id;
-	params[1] = version;
-	params[2] = seq;
-	params[3] = cm->snapshot;
-	params[4] = cm->status;
-	params[5] = cm->events.len ?
-	    pd_buf_cstr((struct pd_buf *)&cm->events) : "[]";
-	params[6] = cm->kind;
-	params[7] = cm->user_id;
-	params[8] = cm->action.len ?
-	    pd_buf_cstr((struct pd_buf *)&cm->action) : "{}";
-	params[9] = cm->lineup.len ?
-	    pd_buf_cstr((struct pd_buf *)&cm->lineup) : "[]";
-	params[10] = cm->expired_roll;
-	if (pd_db_exec(sql_commit, 11, params, commit_done, c) == NULL) {
-		free(c);
-		return (-1);
-	}
+	(void)snprintf(p->seq, sizeof(p->seq), "%lld", (long long)cm->seq);
+	TAILQ_INSERT_TAIL(&queue, p, link);
+	batch_pump();
 	return (0);
 }
 
-static void
-commit_done(const struct pd_db_result *r, void *arg)
+/*
+ * "SELECT pd_commit(v.a, ...) FROM (VALUES (...), ...) AS v(a, ...)",
+ * built once per batch size.  A VALUES list is scanned in order.
+ */
+static const char *
+batch_statement(int n)
 {
-	struct gs_call	*c = arg;
-	enum gs_result	 rc;
+	static const char	*casts[GS_COMMIT_ARGS] = {
+		"uuid", "bigint", "bigint", "text", "text", "jsonb", "text",
+		"text", "jsonb", "jsonb", "text"
+	};
+	struct pd_buf		 b;
+	int			 i, k;
 
-	if ((rc = db_result(r)) == GS_OK && (r->ntuples != 1 ||
-	    strcmp(pd_db_value(r, 0, 0), "1") != 0))
-		rc = GS_CONFLICT;
-	c->commit_cb(c->arg, rc);
-	free(c);
+	if (batch_sql[n] != NULL)
+		return (batch_sql[n]);
+	pd_buf_init(&b, 256 + (size_t)n * 160);
+	if (pd_buf_appends(&b, "SELECT pd_commit(v.a, v.b, v.c, "
+	    "v.d, v.e, v.f, v.g, v.h, v.i, v.j, v.k) FROM (VALUES ") == -1)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if (pd_buf_appends(&b, i ? ", (" : "(") == -1)
+			goto fail;
+		for (k = 0; k < GS_COMMIT_ARGS; k++) {
+			if (pd_buf_appendf(&b, "%s$%d::%s", k ? ", " : "",
+			    i * GS_COMMIT_ARGS + k + 1, casts[k]) == -1)
+				goto fail;
+		}
+		if (pd_buf_appendc(&b, ')') == -1)
+			goto fail;
+	}
+	if (pd_buf_appends(&b, ") AS v(a, b, c, d, e, f, g, h, i, j, k)") ==
+	    -1 || (batch_sql[n] = strdup(pd_buf_cstr(&b))) == NULL)
+		goto fail;
+	pd_buf_free(&b);
+	return (batch_sql[n]);
+fail:
+	pd_buf_free(&b);
+	return (NULL);
+}
+
+/* Starts batches while fewer than BATCHES_MAX run. */
+static void
+batch_pump(void)
+{
+	struct gs_batch		*b;
+	struct gs_pending	*p, *next;
+	int			 i, dup;
+
+	while (!delivering && inflight < BATCHES_MAX &&
+	    !TAILQ_EMPTY(&queue)) {
+		if ((b = calloc(1, sizeof(*b))) == NULL) {
+			p = TAILQ_FIRST(&queue);
+			TAILQ_REMOVE(&queue, p, link);
+			batch_answer(p, GS_ERROR);
+			continue;
+		}
+		for (p = TAILQ_FIRST(&queue); p != NULL && b->n < BATCH_MAX;
+		    p = next) {
+			next = TAILQ_NEXT(p, link);
+			if (p->alone && b->n > 0)
+				break;
+			/* One change per game in a statement. */
+			for (dup = 0, i = 0; i < b->n && !dup; i++)
+				dup = strcmp(b->items[i]->cm->game_id,
+				    p->cm->game_id) == 0;
+			if (dup)
+				continue;
+			TAILQ_REMOVE(&queue, p, link);
+			b->items[b->n++] = p;
+			if (p->alone)
+				break;
+		}
+		batch_send(b);
+	}
+}
+
+static void
+batch_send(struct gs_batch *b)
+{
+	const char		*params[BATCH_MAX * GS_COMMIT_ARGS];
+	const struct gs_commit	*cm;
+	const char		**v;
+	const char		*sql;
+	int			 i;
+
+	qsort(b->items, b->n, sizeof(b->items[0]), pending_cmp);
+	for (i = 0; i < b->n; i++) {
+		cm = b->items[i]->cm;
+		v = params + i * GS_COMMIT_ARGS;
+		v[0] = cm->game_id;
+		v[1] = b->items[i]->version;
+		v[2] = b->items[i]->seq;
+		v[3] = cm->snapshot;
+		v[4] = cm->status;
+		v[5] = cm->events.len ?
+		    pd_buf_cstr((struct pd_buf *)&cm->events) : "[]";
+		v[6] = cm->kind;
+		v[7] = cm->user_id;
+		v[8] = cm->action.len ?
+		    pd_buf_cstr((struct pd_buf *)&cm->action) : "{}";
+		v[9] = cm->lineup.len ?
+		    pd_buf_cstr((struct pd_buf *)&cm->lineup) : "[]";
+		v[10] = cm->expired_roll;
+	}
+	if ((sql = batch_statement(b->n)) == NULL ||
+	    pd_db_exec(sql, b->n * GS_COMMIT_ARGS, params, batch_done,
+	    b) == NULL) {
+		for (i = 0; i < b->n; i++)
+			batch_answer(b->items[i], GS_ERROR);
+		free(b);
+		return;
+	}
+	inflight++;
+}
+
+static int
+pending_cmp(const void *a, const void *b)
+{
+	const struct gs_pending	*pa = *(struct gs_pending *const *)a;
+	const struct gs_pending	*pb = *(struct gs_pending *const *)b;
+
+	return (strcmp(pa->cm->game_id, pb->cm->game_id));
+}
+
+static void
+batch_done(const struct pd_db_result *r, void *arg)
+{
+	struct gs_batch		*b = arg;
+	enum gs_result		 rc;
+	int			 i;
+
+	inflight--;
+	delivering = 1;
+	if (r->status == PD_DB_ERROR && b->n > 1) {
+		/* Find the bad one: each again, alone, first in line. */
+		for (i = b->n - 1; i >= 0; i--) {
+			b->items[i]->alone = 1;
+			TAILQ_INSERT_HEAD(&queue, b->items[i], link);
+		}
+		b->n = 0;
+	}
+	if (r->status == PD_DB_ERROR && b->n == 1)
+		fprintf(stderr, "gamestore: %s\n", r->error);
+	/* Row i answers commit i: a VALUES list is scanned in order. */
+	for (i = 0; i < b->n; i++) {
+		if (r->status != PD_DB_OK || r->ntuples != b->n)
+			rc = GS_ERROR;
+		else if (strcmp(pd_db_value(r, i, 0), "1") == 0)
+			rc = GS_OK;
+		else
+			rc = GS_CONFLICT;
+		batch_answer(b->items[i], rc);
+	}
+	free(b);
+	delivering = 0;
+	batch_pump();
+}
+
+/* The callback may commit again (the game's next job): it queues. */
+static void
+batch_answer(struct gs_pending *p, enum gs_result rc)
+{
+	p->cb(p->arg, rc);
+	free(p);
 }
 
 static int

@@ -1,11 +1,14 @@
 /*
  * gamestore: the games' rows in PostgreSQL, the truth behind the cache.
  *
- * Every change to a game is one SQL statement: the games row moves from
- * `version` to version + 1 (or nothing happens, when another worker or
- * process got there first), and the action rows and the room events
- * with their seq are written with it.  One statement is one transaction,
- * so a change is either wholly committed or not at all.
+ * Every change to a game is one call of pd_commit(): the games row moves
+ * from `version` to version + 1 (or nothing happens, when another worker
+ * or process got there first), and the action rows and the room events
+ * with their seq are written with it, so a change is either wholly
+ * committed or not at all.  Changes that wait while the database is busy
+ * are committed together, several games in one transaction (group
+ * commit); each still gets its own answer, after the transaction
+ * committed.
  *
  * All calls are asynchronous (Kore's pgsql) and answer through a
  * callback, exactly once.
@@ -57,6 +60,7 @@ void	gs_commit_free(struct gs_commit *);
 
 int	gs_load(const char *game_id,
 	    void (*cb)(void *, enum gs_result, const struct gs_row *), void *);
+/* The commit is read until cb runs: keep it unchanged until then. */
 int	gs_commit(const struct gs_commit *,
 	    void (*cb)(void *, enum gs_result), void *);
 /* The game's current version, to tell whether a cached copy is fresh. */
