@@ -3,7 +3,10 @@
  * game can be stored and continued elsewhere.  Writing is deterministic
  * and reading restores the struct exactly, so write -> read -> write
  * gives the same bytes.  Statistics lines are written as integer arrays
- * (their structs are all ints); the format carries a version.
+ * (their structs are all ints), and a line of zeros, a card that has not
+ * played, as a bare 0: most of a roster never plays, and the snapshot is
+ * written on every play.  The format carries a version; version 1, which
+ * wrote every line in full, is still read.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +15,8 @@
 #include "engine/json.h"
 #include "util/jsonutil.h"
 
-#define SNAP_VERSION	1
+#define SNAP_VERSION	2
+#define SNAP_OLDEST	1
 
 #define JW(x)	do { if ((x) != yajl_gen_status_ok) return (PD_ERR); } while (0)
 #define BAT_INTS	(int)(sizeof(struct pd_bat_stats) / sizeof(int))
@@ -63,6 +67,7 @@ static const struct ifield side_ints[] = {
 
 static int	gen_ints(yajl_gen, const void *, const struct ifield *, size_t);
 static int	gen_intarray(yajl_gen, const int *, int);
+static int	gen_statline(yajl_gen, const int *, int);
 static int	gen_key(yajl_gen, const char *);
 static int	gen_team(yajl_gen, const struct pd_team *);
 static int	gen_scorer(yajl_gen, const struct pd_game *);
@@ -70,6 +75,7 @@ static int	rd_ints(yajl_val, void *, const struct ifield *, size_t);
 static int	rd_int(yajl_val, const char *, long long, long long,
 		    long long *);
 static int	rd_intarray(yajl_val, int *, int, int);
+static int	rd_statline(yajl_val, int *, int);
 static int	rd_str(yajl_val, const char *, char *, size_t);
 static int	rd_team(yajl_val, struct pd_team *);
 static int	rd_scorer(yajl_val, struct pd_game *);
@@ -161,7 +167,8 @@ pd_snapshot_from_tree(struct pd_game *gm, yajl_val root, struct pd_error *err)
 
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return (pd_error_set(err, PD_E_INTERNAL, NULL, "out of memory"));
-	ok = rd_int(root, "version", SNAP_VERSION, SNAP_VERSION, &n) == PD_OK &&
+	n = 0;
+	ok = rd_int(root, "version", SNAP_OLDEST, SNAP_VERSION, &n) == PD_OK &&
 	    rd_str(root, "game_id", g->game_id, sizeof(g->game_id)) == PD_OK &&
 	    rd_int(root, "seq", 0, INT64_MAX, &n) == PD_OK;
 	g->seq = n;
@@ -274,12 +281,12 @@ gen_scorer(yajl_gen g, const struct pd_game *gm)
 		JW(gen_key(g, "bat"));
 		JW(yajl_gen_array_open(g));
 		for (i = 0; i < n; i++)
-			JW(gen_intarray(g, (const int *)&sd->bat[i], BAT_INTS));
+			JW(gen_statline(g, (const int *)&sd->bat[i], BAT_INTS));
 		JW(yajl_gen_array_close(g));
 		JW(gen_key(g, "pit"));
 		JW(yajl_gen_array_open(g));
 		for (i = 0; i < n; i++)
-			JW(gen_intarray(g, (const int *)&sd->pit[i], PIT_INTS));
+			JW(gen_statline(g, (const int *)&sd->pit[i], PIT_INTS));
 		JW(yajl_gen_array_close(g));
 		JW(yajl_gen_map_close(g));
 	}
@@ -311,6 +318,17 @@ gen_intarray(yajl_gen g, const int *v, int n)
 		JW(pd_json_gen_int(g, v[i]));
 	JW(yajl_gen_array_close(g));
 	return (PD_OK);
+}
+
+static int
+gen_statline(yajl_gen g, const int *v, int n)
+{
+	int		i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] != 0)
+			return (gen_intarray(g, v, n));
+	return (pd_json_gen_int(g, 0));
 }
 
 static int
@@ -401,15 +419,15 @@ rd_scorer(yajl_val v, struct pd_game *gm)
 		if (!YAJL_IS_ARRAY(arr) || arr->u.array.len != n)
 			return (PD_ERR);
 		for (i = 0; i < n; i++)
-			if (rd_intarray(arr->u.array.values[i],
-			    (int *)&sd->bat[i], BAT_INTS, 1) == PD_ERR)
+			if (rd_statline(arr->u.array.values[i],
+			    (int *)&sd->bat[i], BAT_INTS) == PD_ERR)
 				return (PD_ERR);
 		arr = json_get(sv, "pit");
 		if (!YAJL_IS_ARRAY(arr) || arr->u.array.len != n)
 			return (PD_ERR);
 		for (i = 0; i < n; i++)
-			if (rd_intarray(arr->u.array.values[i],
-			    (int *)&sd->pit[i], PIT_INTS, 1) == PD_ERR)
+			if (rd_statline(arr->u.array.values[i],
+			    (int *)&sd->pit[i], PIT_INTS) == PD_ERR)
 				return (PD_ERR);
 	}
 	return (PD_OK);
@@ -460,6 +478,16 @@ rd_intarray(yajl_val a, int *v, int n, int exact)
 		v[i] = (int)YAJL_GET_INTEGER(x);
 	}
 	return (PD_OK);
+}
+
+static int
+rd_statline(yajl_val a, int *v, int n)
+{
+	if (YAJL_IS_INTEGER(a) && YAJL_GET_INTEGER(a) == 0) {
+		memset(v, 0, (size_t)n * sizeof(*v));
+		return (PD_OK);
+	}
+	return (rd_intarray(a, v, n, 1));
 }
 
 static int
