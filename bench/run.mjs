@@ -12,6 +12,7 @@
 //     play       BENCH_GAMES games, closed loop (as fast as answers come)
 //     play-1w    the same on one Kore worker (as the one-process references)
 //     fanout     BENCH_FANOUT_GAMES games paced at BENCH_FANOUT_RATE plays/s
+//     fanout-1w  the same on one Kore worker
 //     poll       as play, with BENCH_POLL_SHARE of the clients long-polling
 //     ref-node   play against bench/ref-node (npm socket.io)
 //     ref-python play against bench/ref-python (python3-socketio + aiohttp)
@@ -408,25 +409,30 @@ function printCap(r) {
 }
 
 function printTargets(res) {
-	const k = res.play; const kn = res['ref-node']; const kp = res['ref-python'];
-	const pol = res.poll; const fo = res.fanout; const cap = res.capacity;
+	const kn = res['ref-node']; const kp = res['ref-python'];
+	const pol = res.poll; const cap = res.capacity;
+	const kores = [['play', res.play], ['play-1w', res['play-1w']]].filter(([, r]) => r);
+	const fanouts = [['fanout', res.fanout], ['fanout-1w', res['fanout-1w']]].filter(([, r]) => r);
+	const withPg = (k) => k.plays / (k.serverCpu + k.pgCpu);
 	console.log('\n## targets (printed, never asserted)\n');
-	console.log('| target | measured | note |');
-	console.log('|---|---|---|');
-	if (k) console.log(`| server CPU per play (Node ~330 µs, python ~1,150 µs) | kore ${f(k.usPerPlay)} µs (+ PostgreSQL ${f(k.pgUsPerPlay)} µs)${kn ? `, node ${f(kn.usPerPlay)} µs` : ''}${kp ? `, python ${f(kp.usPerPlay)} µs` : ''} | refs have no database |`);
-	if (k && kn) console.log(`| >= 3x Node in plays per CPU-second | ${f(k.playsPerCpuSec / kn.playsPerCpuSec, 2)}x (kore ${f(k.playsPerCpuSec)} vs node ${f(kn.playsPerCpuSec)}); with PostgreSQL's CPU counted: ${f((k.plays / (k.serverCpu + k.pgCpu)) / kn.playsPerCpuSec, 2)}x | |`);
-	if (k && kp) console.log(`| >= 10x python in plays per CPU-second | ${f(k.playsPerCpuSec / kp.playsPerCpuSec, 2)}x (python ${f(kp.playsPerCpuSec)}); with PostgreSQL: ${f((k.plays / (k.serverCpu + k.pgCpu)) / kp.playsPerCpuSec, 2)}x | |`);
-	if (k && kn) console.log(`| memory per joined connection vs node | kore ${f(k.rssPerConn / 1024, 2)} KiB, node ${f(kn.rssPerConn / 1024, 2)} KiB${kp ? `, python ${f(kp.rssPerConn / 1024, 2)} KiB` : ''} | RSS growth over the join, ${k.connections} conns |`);
-	if (k && kn) console.log(`| fan-out p99 vs node (closed loop) | kore ${f(k.fanout.p99, 2)} ms, node ${f(kn.fanout.p99, 2)} ms${kp ? `, python ${f(kp.fanout.p99, 2)} ms` : ''} | kore includes 1 PostgreSQL commit |`);
-	if (fo) console.log(`| fan-out p99 < 2 ms at 2,000 plays/s across 2,000 connections | ${f(fo.playsPerSec)} plays/s over ${fo.connections} conns: fan-out p99 ${f(fo.fanout.p99, 2)} ms (request -> spectator), spread p99 ${f(fo.spread.p99, 2)} ms | ${fo.playsPerSec < 0.95 * fo.rate ? 'did NOT reach the paced rate' : ''} |`);
-	if (cap) console.log(`| <= 6 KiB per joined connection | ${f(cap.rssPerConn / 1024, 2)} KiB over ${cap.joined} conns | |`);
-	if (cap) console.log(`| 30,000 connections on two workers | ${cap.held} held of ${cap.target} asked (${cap.workers} workers) | BENCH_CAP_CONNS=30000 for the full figure |`);
-	if (k && pol) console.log(`| long-polling <= 1.5x WebSocket cost per play | ${f(pol.usPerPlay / k.usPerPlay, 2)}x (${f(pol.usPerPlay)} vs ${f(k.usPerPlay)} µs; ${pol.polling} of ${pol.connections} clients polling) | same games, same loop |`);
+	console.log('| target | run | measured | note |');
+	console.log('|---|---|---|---|');
+	for (const [n, k] of kores) {
+		console.log(`| server CPU per play (Node ~330 µs, python ~1,150 µs) | ${n} | kore ${f(k.usPerPlay)} µs (+ PostgreSQL ${f(k.pgUsPerPlay)} µs)${kn ? `, node ${f(kn.usPerPlay)} µs` : ''}${kp ? `, python ${f(kp.usPerPlay)} µs` : ''} | refs have no database |`);
+		if (kn) console.log(`| >= 3x Node in plays per CPU-second | ${n} | ${f(k.playsPerCpuSec / kn.playsPerCpuSec, 2)}x (kore ${f(k.playsPerCpuSec)} vs node ${f(kn.playsPerCpuSec)}); with PostgreSQL's CPU counted: ${f(withPg(k) / kn.playsPerCpuSec, 2)}x | |`);
+		if (kp) console.log(`| >= 10x python in plays per CPU-second | ${n} | ${f(k.playsPerCpuSec / kp.playsPerCpuSec, 2)}x (python ${f(kp.playsPerCpuSec)}); with PostgreSQL: ${f(withPg(k) / kp.playsPerCpuSec, 2)}x | |`);
+		if (kn) console.log(`| memory per joined connection vs node | ${n} | kore ${f(k.rssPerConn / 1024, 2)} KiB, node ${f(kn.rssPerConn / 1024, 2)} KiB${kp ? `, python ${f(kp.rssPerConn / 1024, 2)} KiB` : ''} | RSS growth over the join, ${k.connections} conns |`);
+		if (kn) console.log(`| fan-out p99 vs node (closed loop) | ${n} | kore ${f(k.fanout.p99, 2)} ms, node ${f(kn.fanout.p99, 2)} ms${kp ? `, python ${f(kp.fanout.p99, 2)} ms` : ''} | kore includes 1 PostgreSQL commit |`);
+	}
+	for (const [n, fo] of fanouts) console.log(`| fan-out p99 < 2 ms at 2,000 plays/s across 2,000 connections | ${n} | ${f(fo.playsPerSec)} plays/s over ${fo.connections} conns: fan-out p99 ${f(fo.fanout.p99, 2)} ms (request -> spectator), spread p99 ${f(fo.spread.p99, 2)} ms | ${fo.playsPerSec < 0.95 * fo.rate ? 'did NOT reach the paced rate' : ''} |`);
+	if (cap) console.log(`| <= 6 KiB per joined connection | capacity | ${f(cap.rssPerConn / 1024, 2)} KiB over ${cap.joined} conns | |`);
+	if (cap) console.log(`| 30,000 connections on two workers | capacity | ${cap.held} held of ${cap.target} asked (${cap.workers} workers) | BENCH_CAP_CONNS=30000 for the full figure |`);
+	if (res.play && pol) console.log(`| long-polling <= 1.5x WebSocket cost per play | poll | ${f(pol.usPerPlay / res.play.usPerPlay, 2)}x (${f(pol.usPerPlay)} vs ${f(res.play.usPerPlay)} µs; ${pol.polling} of ${pol.connections} clients polling) | same games, same loop |`);
 }
 
 // ------------------------------------------------------------- main
 
-const ALL = ['capacity', 'play', 'play-1w', 'fanout', 'poll', 'ref-node', 'ref-python'];
+const ALL = ['capacity', 'play', 'play-1w', 'fanout', 'fanout-1w', 'poll', 'ref-node', 'ref-python'];
 const which = process.argv.slice(2).length ? process.argv.slice(2) : env('BENCH_SCENARIOS', ALL.join(',')).split(',');
 
 const live = new Set();
@@ -447,14 +453,14 @@ async function main() {
 			const ts = Date.now();
 			let srv;
 			if (sc.startsWith('ref-')) srv = await startRef(sc);
-			else srv = await startKore(sc, sc === 'play-1w' ? 1 : K.workers);
+			else srv = await startKore(sc, sc.endsWith('-1w') ? 1 : K.workers);
 			servers.push(srv);
 			live.add(srv.proc);
 			log(`${sc}: ${srv.kind} at ${srv.url} (log ${srv.logFile})`);
 			try {
 				if (sc === 'capacity') res[sc] = await capacityScenario(srv, K.capConns);
 				else if (sc === 'play' || sc === 'play-1w' || sc.startsWith('ref-')) res[sc] = await playScenario(srv, { games: K.games });
-				else if (sc === 'fanout') res[sc] = await playScenario(srv, { games: K.fanoutGames, rate: K.fanoutRate });
+				else if (sc === 'fanout' || sc === 'fanout-1w') res[sc] = await playScenario(srv, { games: K.fanoutGames, rate: K.fanoutRate });
 				else if (sc === 'poll') res[sc] = await playScenario(srv, { games: K.games, pollShare: K.pollShare });
 				else throw new Error(`unknown scenario ${sc}`);
 			} catch (e) {
@@ -473,7 +479,7 @@ async function main() {
 	console.log(`\n# make bench: server figures (${new Date().toISOString()}, ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 	console.log(`server on CPU ${K.serverCpus} (PostgreSQL too), load generator on CPU ${K.clientCpus}; kore WORKERS=${K.workers}; ${K.duration} s windows after ${K.warmup} s warm-up`);
 	if (res.capacity && !res.capacity.failed) printCap(res.capacity);
-	const rows = ['play', 'play-1w', 'fanout', 'poll', 'ref-node', 'ref-python'].filter((n) => res[n] && !res[n].failed).map((n) => [n, res[n]]);
+	const rows = ['play', 'play-1w', 'fanout', 'fanout-1w', 'poll', 'ref-node', 'ref-python'].filter((n) => res[n] && !res[n].failed).map((n) => [n, res[n]]);
 	if (rows.length) printPlay(rows);
 	printTargets(Object.fromEntries(Object.entries(res).filter(([, v]) => !v.failed)));
 	for (const [n, v] of Object.entries(res)) if (v.failed) console.log(`\n${n}: FAILED: ${v.failed}`);

@@ -270,8 +270,9 @@ gs_commit(const struct gs_commit *cm, void (*cb)(void *, enum gs_result),
 }
 
 /*
- * "SELECT pd_commit(v.a, ...) FROM (VALUES (...), ...) AS v(a, ...)",
- * built once per batch size.  A VALUES list is scanned in order.
+ * "SELECT v.n, pd_commit(v.a, ...) FROM (VALUES (0, ...), (1, ...)) AS
+ * v(n, a, ...)", built once per batch size.  Each row carries its index,
+ * so an answer finds its commit whatever order the rows come back in.
  */
 static const char *
 batch_statement(int n)
@@ -286,21 +287,21 @@ batch_statement(int n)
 	if (batch_sql[n] != NULL)
 		return (batch_sql[n]);
 	pd_buf_init(&b, 256 + (size_t)n * 160);
-	if (pd_buf_appends(&b, "SELECT pd_commit(v.a, v.b, v.c, "
+	if (pd_buf_appends(&b, "SELECT v.n, pd_commit(v.a, v.b, v.c, "
 	    "v.d, v.e, v.f, v.g, v.h, v.i, v.j, v.k) FROM (VALUES ") == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		if (pd_buf_appends(&b, i ? ", (" : "(") == -1)
+		if (pd_buf_appendf(&b, "%s(%d", i ? ", " : "", i) == -1)
 			goto fail;
 		for (k = 0; k < GS_COMMIT_ARGS; k++) {
-			if (pd_buf_appendf(&b, "%s$%d::%s", k ? ", " : "",
+			if (pd_buf_appendf(&b, ", $%d::%s",
 			    i * GS_COMMIT_ARGS + k + 1, casts[k]) == -1)
 				goto fail;
 		}
 		if (pd_buf_appendc(&b, ')') == -1)
 			goto fail;
 	}
-	if (pd_buf_appends(&b, ") AS v(a, b, c, d, e, f, g, h, i, j, k)") ==
+	if (pd_buf_appends(&b, ") AS v(n, a, b, c, d, e, f, g, h, i, j, k)") ==
 	    -1 || (batch_sql[n] = strdup(pd_buf_cstr(&b))) == NULL)
 		goto fail;
 	pd_buf_free(&b);
@@ -398,12 +399,15 @@ static void
 batch_done(const struct pd_db_result *r, void *arg)
 {
 	struct gs_batch		*b = arg;
-	enum gs_result		 rc;
+	enum gs_result		 rc[BATCH_MAX];
+	long			 n;
 	int			 i;
 
 	inflight--;
 	delivering = 1;
 	if (r->status == PD_DB_ERROR && b->n > 1) {
+		fprintf(stderr, "gamestore: a batch of %d commits failed, "
+		    "trying each alone: %s\n", b->n, r->error);
 		/* Find the bad one: each again, alone, first in line. */
 		for (i = b->n - 1; i >= 0; i--) {
 			b->items[i]->alone = 1;
@@ -413,16 +417,16 @@ batch_done(const struct pd_db_result *r, void *arg)
 	}
 	if (r->status == PD_DB_ERROR && b->n == 1)
 		fprintf(stderr, "gamestore: %s\n", r->error);
-	/* Row i answers commit i: a VALUES list is scanned in order. */
-	for (i = 0; i < b->n; i++) {
-		if (r->status != PD_DB_OK || r->ntuples != b->n)
-			rc = GS_ERROR;
-		else if (strcmp(pd_db_value(r, i, 0), "1") == 0)
-			rc = GS_OK;
-		else
-			rc = GS_CONFLICT;
-		batch_answer(b->items[i], rc);
+	for (i = 0; i < b->n; i++)
+		rc[i] = GS_ERROR;
+	for (i = 0; r->status == PD_DB_OK && i < r->ntuples; i++) {
+		n = strtol(pd_db_value(r, i, 0), NULL, 10);
+		if (n >= 0 && n < b->n)
+			rc[n] = strcmp(pd_db_value(r, i, 1), "1") == 0 ?
+			    GS_OK : GS_CONFLICT;
 	}
+	for (i = 0; i < b->n; i++)
+		batch_answer(b->items[i], rc[i]);
 	free(b);
 	delivering = 0;
 	batch_pump();
