@@ -48,8 +48,8 @@ static const char sql_load[] =
  * "Group commit" below.
  */
 #define GS_COMMIT_ARGS	11	/* pd_commit()'s parameters */
-#define BATCH_MAX	32	/* commits in one transaction */
-#define BATCHES_MAX	2	/* transactions in flight per worker */
+#define BATCH_MAX	64	/* commits in one transaction */
+#define BATCHES_MAX	1	/* transactions in flight per worker */
 
 static const char sql_refusal[] =
     "INSERT INTO refusals (game_id, user_id, event, code, payload) "
