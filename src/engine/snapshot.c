@@ -5,8 +5,10 @@
  * gives the same bytes.  Statistics lines are written as integer arrays
  * (their structs are all ints), and a line of zeros, a card that has not
  * played, as a bare 0: most of a roster never plays, and the snapshot is
- * written on every play.  The format carries a version; version 1, which
- * wrote every line in full, is still read.
+ * written on every play.  For the same reason a card is an array in the
+ * order of CARD_FIELDS, not an object with its keys.  The format carries
+ * a version; versions 1 and 2 (cards as objects; 1 with every line in
+ * full) are still read.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,12 +17,14 @@
 #include "engine/json.h"
 #include "util/jsonutil.h"
 
-#define SNAP_VERSION	2
+#define SNAP_VERSION	3
 #define SNAP_OLDEST	1
 
 #define JW(x)	do { if ((x) != yajl_gen_status_ok) return (PD_ERR); } while (0)
 #define BAT_INTS	(int)(sizeof(struct pd_bat_stats) / sizeof(int))
 #define PIT_INTS	(int)(sizeof(struct pd_pit_stats) / sizeof(int))
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct ifield {
 	const char	*name;
@@ -52,6 +56,8 @@ static const struct ifield lu_ints[] = {
 	LF(lineup_id), LF(position), LF(batting_order), LF(status),
 	LF(is_starter),
 };
+/* A card: card_id, name, positions, hand, is_pitcher, then lu_ints. */
+#define CARD_FIELDS	(5 + (int)NELEM(lu_ints))
 #define SF(f)	{ #f, offsetof(struct pd_scorer, f) }
 static const struct ifield sc_ints[] = {
 	SF(inning), SF(batting), SF(in_half), SF(outs), SF(recon_outs),
@@ -63,7 +69,6 @@ static const struct ifield side_ints[] = {
 	SSF(starter), SSF(npitchers), SSF(lead_pitcher), SSF(lead_loser),
 };
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 static int	gen_ints(yajl_gen, const void *, const struct ifield *, size_t);
 static int	gen_intarray(yajl_gen, const int *, int);
@@ -78,6 +83,7 @@ static int	rd_intarray(yajl_val, int *, int, int);
 static int	rd_statline(yajl_val, int *, int);
 static int	rd_str(yajl_val, const char *, char *, size_t);
 static int	rd_team(yajl_val, struct pd_team *);
+static int	rd_card(yajl_val, struct pd_card *, struct pd_lineup_entry *);
 static int	rd_scorer(yajl_val, struct pd_game *);
 
 int
@@ -219,6 +225,7 @@ gen_team(yajl_gen g, const struct pd_team *t)
 {
 	const struct pd_card	*c;
 	char			 hand[2];
+	size_t			 k;
 	int			 i;
 
 	JW(yajl_gen_map_open(g));
@@ -230,19 +237,16 @@ gen_team(yajl_gen g, const struct pd_team *t)
 		c = &t->roster.cards[i];
 		hand[0] = c->hand;
 		hand[1] = '\0';
-		JW(yajl_gen_map_open(g));
-		JW(gen_key(g, "card_id"));
+		JW(yajl_gen_array_open(g));
 		JW(pd_json_gen_int(g, c->card_id));
-		JW(gen_key(g, "name"));
 		JW(gen_key(g, c->name));
-		JW(gen_key(g, "positions"));
 		JW(pd_json_gen_int(g, c->positions));
-		JW(gen_key(g, "hand"));
 		JW(gen_key(g, hand));
-		JW(gen_key(g, "is_pitcher"));
 		JW(pd_json_gen_int(g, c->is_pitcher));
-		JW(gen_ints(g, &t->lu[i], lu_ints, NELEM(lu_ints)));
-		JW(yajl_gen_map_close(g));
+		for (k = 0; k < NELEM(lu_ints); k++)
+			JW(pd_json_gen_int(g, *(const int *)((const char *)
+			    &t->lu[i] + lu_ints[k].off)));
+		JW(yajl_gen_array_close(g));
 	}
 	JW(yajl_gen_array_close(g));
 	JW(gen_key(g, "order"));
@@ -354,6 +358,12 @@ rd_team(yajl_val v, struct pd_team *t)
 	t->roster.ncards = (int)cards->u.array.len;
 	for (i = 0; i < cards->u.array.len; i++) {
 		c = cards->u.array.values[i];
+		if (YAJL_IS_ARRAY(c)) {
+			if (rd_card(c, &t->roster.cards[i], &t->lu[i]) == PD_ERR)
+				return (PD_ERR);
+			continue;
+		}
+		/* Versions 1 and 2: an object. */
 		if (rd_int(c, "card_id", INT64_MIN, INT64_MAX, &n) == PD_ERR)
 			return (PD_ERR);
 		t->roster.cards[i].card_id = n;
@@ -382,6 +392,45 @@ rd_team(yajl_val v, struct pd_team *t)
 	if (rd_int(v, "pitcher", 0, PD_MAX_PLAYERS - 1, &n) == PD_ERR)
 		return (PD_ERR);
 	t->pitcher = (int)n;
+	return (PD_OK);
+}
+
+/* A card as written by version 3: an array of CARD_FIELDS. */
+static int
+rd_card(yajl_val a, struct pd_card *c, struct pd_lineup_entry *lu)
+{
+	yajl_val	*v;
+	const char	*name, *hand;
+	long long	 x;
+	size_t		 k;
+
+	if (a->u.array.len != (size_t)CARD_FIELDS)
+		return (PD_ERR);
+	v = a->u.array.values;
+	if (!YAJL_IS_INTEGER(v[0]) || !YAJL_IS_STRING(v[1]) ||
+	    !YAJL_IS_INTEGER(v[2]) || !YAJL_IS_STRING(v[3]) ||
+	    !YAJL_IS_INTEGER(v[4]))
+		return (PD_ERR);
+	name = YAJL_GET_STRING(v[1]);
+	hand = YAJL_GET_STRING(v[3]);
+	if (name == NULL || strlen(name) >= sizeof(c->name) || hand == NULL ||
+	    strlen(hand) >= 4 || YAJL_GET_INTEGER(v[2]) < 0 ||
+	    YAJL_GET_INTEGER(v[2]) > 0xffff || YAJL_GET_INTEGER(v[4]) < 0 ||
+	    YAJL_GET_INTEGER(v[4]) > 1)
+		return (PD_ERR);
+	c->card_id = YAJL_GET_INTEGER(v[0]);
+	(void)snprintf(c->name, sizeof(c->name), "%s", name);
+	c->positions = (unsigned int)YAJL_GET_INTEGER(v[2]);
+	c->hand = hand[0];
+	c->is_pitcher = (int)YAJL_GET_INTEGER(v[4]);
+	for (k = 0; k < NELEM(lu_ints); k++) {
+		if (!YAJL_IS_INTEGER(v[5 + k]))
+			return (PD_ERR);
+		x = YAJL_GET_INTEGER(v[5 + k]);
+		if (x < INT32_MIN || x > INT32_MAX)
+			return (PD_ERR);
+		*(int *)((char *)lu + lu_ints[k].off) = (int)x;
+	}
 	return (PD_OK);
 }
 
