@@ -41,13 +41,13 @@ static const char sql_load[] =
     "JOIN teams h ON h.id = g.home_team_id WHERE g.id = $1::uuid";
 
 /*
- * One change: pd_commit() (migrations/0005, 0007) moves the row to the
- * next version and writes the action and the events, or does nothing
- * when the version moved on.  A function, so that it is planned once
- * per connection.  Changes to several games share a transaction: see
- * "Group commit" below.
+ * A change moves the games row to the next version and writes the action
+ * and the events, or does nothing when the version moved on.  Changes to
+ * several games share a transaction, one pd_commit_many() call
+ * (migrations/0008): see "Group commit" below.  A function, so that its
+ * statements are planned once per connection.
  */
-#define GS_COMMIT_ARGS	11	/* pd_commit()'s parameters */
+#define GS_COMMIT_ARGS	11	/* the arrays of pd_commit_many() */
 #define BATCH_MAX	64	/* commits in one transaction */
 #define BATCHES_MAX	1	/* transactions in flight per worker */
 
@@ -214,9 +214,9 @@ version_done(const struct pd_db_result *r, void *arg)
  * the database is idle a commit goes at once, alone; when it is busy,
  * the cost of a transaction (its statement, its WAL flush, the round
  * trips) is shared by everything that waited.  Each commit still gets
- * its own answer: 1 or 0 from pd_commit() for its own game.  Commits in
- * a batch lock their games in game id order, so batches of two workers
- * or two servers cannot deadlock.  A batch that fails as a whole (an
+ * its own answer: whether its own game moved on.  pd_commit_many() locks
+ * a batch's games in game id order, so batches of two workers or two
+ * servers cannot deadlock.  A batch that fails as a whole (an
  * error, not a lost database) is tried again one commit at a time, so a
  * bad commit fails alone.
  */
@@ -248,7 +248,6 @@ static void			 batch_send(struct gs_batch *);
 static void			 batch_done(const struct pd_db_result *, void *);
 static void			 batch_answer(struct gs_pending *,
 				    enum gs_result);
-static int			 pending_cmp(const void *, const void *);
 
 int
 gs_commit(const struct gs_commit *cm, void (*cb)(void *, enum gs_result),
@@ -270,9 +269,9 @@ gs_commit(const struct gs_commit *cm, void (*cb)(void *, enum gs_result),
 }
 
 /*
- * "SELECT v.n, pd_commit(v.a, ...) FROM (VALUES (0, ...), (1, ...)) AS
- * v(n, a, ...)", built once per batch size.  Each row carries its index,
- * so an answer finds its commit whatever order the rows come back in.
+ * "SELECT pd_commit_many(ARRAY[$1::uuid, $12::uuid, ...], ARRAY[$2::bigint,
+ * $13::bigint, ...], ...)": one array per argument of a change, built once
+ * per batch size.  The parameters stay plain text, one per value.
  */
 static const char *
 batch_statement(int n)
@@ -286,23 +285,22 @@ batch_statement(int n)
 
 	if (batch_sql[n] != NULL)
 		return (batch_sql[n]);
-	pd_buf_init(&b, 256 + (size_t)n * 160);
-	if (pd_buf_appends(&b, "SELECT v.n, pd_commit(v.a, v.b, v.c, "
-	    "v.d, v.e, v.f, v.g, v.h, v.i, v.j, v.k) FROM (VALUES ") == -1)
+	pd_buf_init(&b, 64 + (size_t)n * GS_COMMIT_ARGS * 16);
+	if (pd_buf_appends(&b, "SELECT pd_commit_many(") == -1)
 		goto fail;
-	for (i = 0; i < n; i++) {
-		if (pd_buf_appendf(&b, "%s(%d", i ? ", " : "", i) == -1)
+	for (k = 0; k < GS_COMMIT_ARGS; k++) {
+		if (pd_buf_appends(&b, k ? ", ARRAY[" : "ARRAY[") == -1)
 			goto fail;
-		for (k = 0; k < GS_COMMIT_ARGS; k++) {
-			if (pd_buf_appendf(&b, ", $%d::%s",
+		for (i = 0; i < n; i++) {
+			if (pd_buf_appendf(&b, "%s$%d::%s", i ? ", " : "",
 			    i * GS_COMMIT_ARGS + k + 1, casts[k]) == -1)
 				goto fail;
 		}
-		if (pd_buf_appendc(&b, ')') == -1)
+		if (pd_buf_appendc(&b, ']') == -1)
 			goto fail;
 	}
-	if (pd_buf_appends(&b, ") AS v(n, a, b, c, d, e, f, g, h, i, j, k)") ==
-	    -1 || (batch_sql[n] = strdup(pd_buf_cstr(&b))) == NULL)
+	if (pd_buf_appendc(&b, ')') == -1 ||
+	    (batch_sql[n] = strdup(pd_buf_cstr(&b))) == NULL)
 		goto fail;
 	pd_buf_free(&b);
 	return (batch_sql[n]);
@@ -356,7 +354,6 @@ batch_send(struct gs_batch *b)
 	const char		*sql;
 	int			 i;
 
-	qsort(b->items, b->n, sizeof(b->items[0]), pending_cmp);
 	for (i = 0; i < b->n; i++) {
 		cm = b->items[i]->cm;
 		v = params + i * GS_COMMIT_ARGS;
@@ -386,15 +383,6 @@ batch_send(struct gs_batch *b)
 	inflight++;
 }
 
-static int
-pending_cmp(const void *a, const void *b)
-{
-	const struct gs_pending	*pa = *(struct gs_pending *const *)a;
-	const struct gs_pending	*pb = *(struct gs_pending *const *)b;
-
-	return (strcmp(pa->cm->game_id, pb->cm->game_id));
-}
-
 static void
 batch_done(const struct pd_db_result *r, void *arg)
 {
@@ -417,13 +405,13 @@ batch_done(const struct pd_db_result *r, void *arg)
 	}
 	if (r->status == PD_DB_ERROR && b->n == 1)
 		fprintf(stderr, "gamestore: %s\n", r->error);
+	/* The rows are the (1-based) indexes of the changes written. */
 	for (i = 0; i < b->n; i++)
-		rc[i] = GS_ERROR;
+		rc[i] = r->status == PD_DB_OK ? GS_CONFLICT : GS_ERROR;
 	for (i = 0; r->status == PD_DB_OK && i < r->ntuples; i++) {
 		n = strtol(pd_db_value(r, i, 0), NULL, 10);
-		if (n >= 0 && n < b->n)
-			rc[n] = strcmp(pd_db_value(r, i, 1), "1") == 0 ?
-			    GS_OK : GS_CONFLICT;
+		if (n >= 1 && n <= b->n)
+			rc[n - 1] = GS_OK;
 	}
 	for (i = 0; i < b->n; i++)
 		batch_answer(b->items[i], rc[i]);

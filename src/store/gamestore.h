@@ -1,11 +1,11 @@
 /*
  * gamestore: the games' rows in PostgreSQL, the truth behind the cache.
  *
- * Every change to a game is one call of pd_commit(): the games row moves
- * from `version` to version + 1 (or nothing happens, when another worker
- * or process got there first), and the action rows and the room events
- * with their seq are written with it, so a change is either wholly
- * committed or not at all.  Changes that wait while the database is busy
+ * Every change to a game is one entry of pd_commit_many(): the games row
+ * moves from `version` to version + 1 (or nothing happens, when another
+ * worker or process got there first), and the action rows and the room
+ * events with their seq are written with it, so a change is either
+ * wholly committed or not at all.  Changes that wait while the database is busy
  * are committed together, several games in one transaction (group
  * commit); each still gets its own answer, after the transaction
  * committed.
