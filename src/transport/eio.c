@@ -870,6 +870,93 @@ eio_send(struct eio_session *s, enum eio_type type, const void *data,
 	return (0);
 }
 
+/*
+ * An RFC 6455 server frame (FIN, never masked) around the Engine.IO
+ * packet: its type digit, then the data; a binary message is the data.
+ */
+struct eio_frame {
+	int		 refs;
+	enum eio_type	 type;
+	size_t		 len;		/* bytes of the frame */
+	size_t		 data_off;	/* where the message's data starts */
+	uint8_t		 bytes[];
+};
+
+struct eio_frame *
+eio_frame_new(enum eio_type type, const void *data, size_t len)
+{
+	struct eio_frame	*f;
+	size_t			 plen, hlen, i;
+	uint8_t			*p;
+
+	plen = len + (type == EIO_BINARY ? 0 : 1);
+	hlen = plen < 126 ? 2 : (plen <= 0xffff ? 4 : 10);
+	if (len > SIZE_MAX - hlen - sizeof(*f) - 1 ||
+	    (f = malloc(sizeof(*f) + hlen + plen)) == NULL)
+		return (NULL);
+	f->refs = 1;
+	f->type = type;
+	f->len = hlen + plen;
+	p = f->bytes;
+	*p++ = 0x80 | (type == EIO_BINARY ? WEBSOCKET_OP_BINARY :
+	    WEBSOCKET_OP_TEXT);
+	if (plen < 126) {
+		*p++ = (uint8_t)plen;
+	} else if (plen <= 0xffff) {
+		*p++ = 126;
+		*p++ = (uint8_t)(plen >> 8);
+		*p++ = (uint8_t)plen;
+	} else {
+		*p++ = 127;
+		for (i = 0; i < 8; i++)
+			*p++ = (uint8_t)((uint64_t)plen >> (56 - 8 * i));
+	}
+	if (type != EIO_BINARY)
+		*p++ = (uint8_t)('0' + (int)type);
+	f->data_off = (size_t)(p - f->bytes);
+	if (len > 0)
+		memcpy(p, data, len);
+	return (f);
+}
+
+void
+eio_frame_release(struct eio_frame *f)
+{
+	if (f != NULL && --f->refs == 0)
+		free(f);
+}
+
+/* Kore is done with a send of the frame: sent, or its connection gone. */
+static int
+frame_sent(struct netbuf *nb)
+{
+	eio_frame_release(nb->extra);
+	nb->extra = NULL;
+	return (KORE_RESULT_OK);
+}
+
+int
+eio_send_frame(struct eio_session *s, struct eio_frame *f)
+{
+	struct netbuf	*nb;
+
+	if (s->state != EIO_S_OPEN)
+		return (-1);
+	if (s->transport != EIO_WEBSOCKET || s->ws.kind != EIO_EP_LOCAL)
+		return (eio_send(s, f->type, f->bytes + f->data_off,
+		    f->len - f->data_off));
+	if (eio_ws_backlogged(s->ws.c)) {
+		kore_log(LOG_NOTICE, "eio: dropping a client that does not read");
+		kore_connection_disconnect(s->ws.c);
+		return (-1);
+	}
+	net_send_stream(s->ws.c, f->bytes, f->len, frame_sent, &nb);
+	nb->extra = f;
+	f->refs++;
+	net_send_flush(s->ws.c);
+	return (0);
+}
+
 void
 eio_close(struct eio_session *s, const char *reason)
 {

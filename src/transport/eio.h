@@ -57,6 +57,18 @@ int		 eio_http(struct http_request *, const struct eio_hooks *);
 /* Queues a message (EIO_MESSAGE) or binary message (EIO_BINARY). */
 int		 eio_send(struct eio_session *, enum eio_type, const void *,
 		    size_t);
+/*
+ * One message for many sessions (a room): encoded once, as the WebSocket
+ * frame that carries it, and sent from that one buffer to every session
+ * on a WebSocket of this worker; other sessions get eio_send().  The
+ * frame is reference counted: release it when done sending, the sends
+ * still queued keep it alive.
+ */
+struct eio_frame;
+struct eio_frame *eio_frame_new(enum eio_type, const void *, size_t);
+int		 eio_send_frame(struct eio_session *, struct eio_frame *);
+void		 eio_frame_release(struct eio_frame *);
+
 /* Closes from the server side; queued packets are still delivered. */
 void		 eio_close(struct eio_session *, const char *reason);
 

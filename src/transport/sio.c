@@ -779,30 +779,41 @@ room_deliver(const char *key, const char *packet, size_t len,
 {
 	struct sio_room		*r;
 	struct sio_member	*m, *next;
-	struct pd_buf		 bare;
+	struct eio_frame	*full, *bare, *f;
+	struct pd_buf		 b;
 	const char		*p;
 	size_t			 n;
 
 	if ((r = room_find(key, 0)) == NULL)
 		return;
-	pd_buf_init(&bare, 0);
-	if (short_len < len && (pd_buf_append(&bare, packet, short_len) == -1 ||
-	    pd_buf_appendc(&bare, ']') == -1))
+	/* Encoded once for all members; "bare" leaves the offset out. */
+	pd_buf_init(&b, 0);
+	if (short_len < len && (pd_buf_append(&b, packet, short_len) == -1 ||
+	    pd_buf_appendc(&b, ']') == -1))
 		short_len = len;
+	full = eio_frame_new(EIO_MESSAGE, packet, len);
+	bare = short_len < len ? eio_frame_new(EIO_MESSAGE, b.data, b.len) :
+	    NULL;
 	for (m = TAILQ_FIRST(&r->members); m != NULL; m = next) {
 		next = TAILQ_NEXT(m, room_link);
 		p = packet;
 		n = len;
+		f = full;
 		if (short_len < len && !m->sock->client->offsets) {
-			p = (const char *)bare.data;
-			n = bare.len;
+			p = (const char *)b.data;
+			n = b.len;
+			f = bare;
 		}
 		if (m->sock->pending)
 			socket_hold(m->sock, p, n);
+		else if (f != NULL)
+			(void)eio_send_frame(m->sock->client->eio, f);
 		else
 			(void)eio_send(m->sock->client->eio, EIO_MESSAGE, p, n);
 	}
-	pd_buf_free(&bare);
+	eio_frame_release(full);
+	eio_frame_release(bare);
+	pd_buf_free(&b);
 }
 
 void
