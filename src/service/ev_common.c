@@ -98,8 +98,8 @@ ev_authorize(const struct pd_job *job, const struct pd_entry *e,
 	if (who == EV_ANYONE)
 		return (0);
 	manager = ev_manages(e, u, PD_AWAY) || ev_manages(e, u, PD_HOME);
-	batting = pd_game_batting(&e->g);
-	fielding = pd_game_fielding(&e->g);
+	batting = pd_game_batting(e->g);
+	fielding = pd_game_fielding(e->g);
 
 	switch (who) {
 	case EV_FIELDING:
@@ -130,7 +130,7 @@ ev_authorize(const struct pd_job *job, const struct pd_entry *e,
 int
 ev_game_over(const struct pd_entry *e, struct pd_error *err)
 {
-	if (e->g.status != PD_STATUS_FINAL)
+	if (e->g->status != PD_STATUS_FINAL)
 		return (0);
 	(void)pd_error_set(err, PD_E_GAME_OVER, PD_F_GAME_STATE,
 	    "The game is over");
@@ -336,7 +336,7 @@ ev_state_copy(struct pd_job *job, struct pd_entry *e)
 {
 	if ((job->next = malloc(sizeof(*job->next))) == NULL)
 		return (NULL);
-	*job->next = e->g;
+	*job->next = *e->g;
 	return (job->next);
 }
 

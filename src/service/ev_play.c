@@ -195,8 +195,8 @@ job_roll(struct pd_job *job, struct pd_entry *e)
 	}
 	next->roll_expires_ms = now + pd_cfg.roll_ttl_ms;
 	/* A roll that expired unused is recorded as such. */
-	if (e->g.has_roll)
-		job->commit.expired_roll = e->g.roll.roll_id;
+	if (e->g->has_roll)
+		job->commit.expired_roll = e->g->roll.roll_id;
 
 	pd_buf_init(&obj, 0);
 	job->commit.kind = "roll";

@@ -59,7 +59,7 @@ job_lineup(struct pd_job *job, struct pd_entry *e)
 	int		 side;
 
 	team_id = YAJL_GET_INTEGER(json_get(job->data, "team_id"));
-	if ((side = pd_game_side_of_team(&e->g, team_id)) < 0) {
+	if ((side = pd_game_side_of_team(e->g, team_id)) < 0) {
 		pd_job_error(job, "INVALID_TEAM", "That team is not in this game",
 		    "team_id");
 		pd_games_finish(job);
@@ -67,7 +67,7 @@ job_lineup(struct pd_job *job, struct pd_entry *e)
 	}
 	pd_buf_init(&obj, 0);
 	pd_buf_init(&players, 0);
-	if ((g = ev_gen()) != NULL && pd_json_lineup_players(g, &e->g, side) ==
+	if ((g = ev_gen()) != NULL && pd_json_lineup_players(g, e->g, side) ==
 	    PD_OK && ev_gen_take(g, &players) == 0 &&
 	    pd_buf_appends(&obj, "{}") == 0 &&
 	    ev_obj_put_str(&obj, "game_id", e->id) == 0 &&
@@ -104,7 +104,7 @@ job_box_score(struct pd_job *job, struct pd_entry *e)
 
 	pd_buf_init(&obj, 0);
 	pd_buf_init(&box, 0);
-	if ((g = ev_gen()) != NULL && pd_json_box_score(g, &e->g) == PD_OK &&
+	if ((g = ev_gen()) != NULL && pd_json_box_score(g, e->g) == PD_OK &&
 	    ev_gen_take(g, &box) == 0 && pd_buf_appends(&obj, "{}") == 0 &&
 	    ev_obj_put_str(&obj, "game_id", e->id) == 0 &&
 	    ev_obj_put_raw(&obj, "box_score", (const char *)box.data,
@@ -157,7 +157,7 @@ job_sync(struct pd_job *job, struct pd_entry *e)
 	ctx->last_seq = (last != NULL && YAJL_IS_INTEGER(last)) ?
 	    YAJL_GET_INTEGER(last) : -1;
 	job->ctx = ctx;
-	if (ev_state_json(&e->g, e->g.seq, &ctx->state) == -1 ||
+	if (ev_state_json(e->g, e->g->seq, &ctx->state) == -1 ||
 	    gs_recent_plays(e->id, RECENT_PLAYS, sync_plays, job) == -1)
 		sync_fail(job);
 }

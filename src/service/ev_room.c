@@ -124,7 +124,7 @@ join_done(struct pd_job *job, struct pd_entry *e, enum gs_result rc)
 
 	pd_buf_init(&obj, 0);
 	pd_buf_init(&state, 0);
-	if (ev_state_json(&e->g, e->g.seq, &state) == 0 &&
+	if (ev_state_json(e->g, e->g->seq, &state) == 0 &&
 	    pd_buf_appends(&obj, "{}") == 0 &&
 	    ev_obj_put_str(&obj, "game_id", e->id) == 0 &&
 	    ev_obj_put_str(&obj, "role", role) == 0 &&

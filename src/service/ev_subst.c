@@ -107,7 +107,7 @@ job_sub(struct pd_job *job, struct pd_entry *e, sub_fn fn)
 	yajl_gen		 g;
 	int			 side;
 
-	side = pd_game_side_of_team(&e->g,
+	side = pd_game_side_of_team(e->g,
 	    YAJL_GET_INTEGER(json_get(job->data, "team_id")));
 	pd_error_clear(&err);
 	if (ev_authorize(job, e, EV_TEAM, side, &err) == -1 ||

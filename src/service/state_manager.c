@@ -68,6 +68,10 @@ entry_get(const char *id, int create)
 		return (NULL);
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return (NULL);
+	if ((e->g = calloc(1, sizeof(*e->g))) == NULL) {
+		free(e);
+		return (NULL);
+	}
 	(void)snprintf(e->id, sizeof(e->id), "%s", id);
 	TAILQ_INIT(&e->jobs);
 	e->last_used = kore_time_ms();
@@ -79,13 +83,14 @@ static void
 entry_free(struct pd_entry *e)
 {
 	LIST_REMOVE(e, hash);
+	free(e->g);
 	free(e);
 }
 
 int64_t
 pd_games_next_seq(const struct pd_entry *e)
 {
-	return (e->g.seq + 1);
+	return (e->g->seq + 1);
 }
 
 static void
@@ -199,7 +204,7 @@ load_done(void *arg, enum gs_result rc, const struct gs_row *row)
 			entry_free(e);
 		return;
 	}
-	if (rc != GS_OK || pd_snapshot_read(&e->g, row->snapshot, &err) ==
+	if (rc != GS_OK || pd_snapshot_read(e->g, row->snapshot, &err) ==
 	    PD_ERR) {
 		if (rc == GS_OK)
 			kore_log(LOG_ERR, "game %s: bad snapshot: %s", e->id,
@@ -210,9 +215,9 @@ load_done(void *arg, enum gs_result rc, const struct gs_row *row)
 		return;
 	}
 	if (row->pending_roll != NULL &&
-	    pending_roll_apply(&e->g, row->pending_roll) == -1)
+	    pending_roll_apply(e->g, row->pending_roll) == -1)
 		kore_log(LOG_ERR, "game %s: bad pending roll", e->id);
-	e->g.seq = row->seq;
+	e->g->seq = row->seq;
 	e->version = row->version;
 	(void)snprintf(e->admin, sizeof(e->admin), "%s", row->admin);
 	(void)snprintf(e->away_owner, sizeof(e->away_owner), "%s",
@@ -318,9 +323,13 @@ commit_done(void *arg, enum gs_result rc)
 
 	switch (rc) {
 	case GS_OK:
-		if (job->next != NULL)
-			e->g = *job->next;
-		e->g.seq = job->commit.seq;
+		/* The job's copy becomes the state: no copy back. */
+		if (job->next != NULL) {
+			free(e->g);
+			e->g = job->next;
+			job->next = NULL;
+		}
+		e->g->seq = job->commit.seq;
 		e->version++;
 		announce(e);
 		job->done(job, e, GS_OK);

@@ -37,7 +37,7 @@ struct pd_entry {
 	int			 busy;		/* a job is running */
 	int			 stale;		/* reload before next use */
 	int			 pumping;	/* entry_pump() is running */
-	struct pd_game		 g;
+	struct pd_game		*g;		/* owned; swapped on commit */
 	int64_t			 version;
 	char			 admin[GS_ID_MAX];
 	char			 away_owner[GS_ID_MAX];
