@@ -11,7 +11,9 @@
 //   one game) is answered INTERNAL_ERROR, while the games batched with it
 //   are saved: /metrics counts one more database error than refusals for
 //   each batch that failed whole and was split; once the trigger is gone
-//   the poisoned game resolves the same roll and plays on.
+//   the poisoned game resolves the same roll and plays on;
+// - values that SQL or an array literal would need to quote (user ids with
+//   quotes, backslashes, commas, braces, and the text NULL) arrive intact.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -21,7 +23,8 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 
 import { closeAll, emitAck } from './lib/client.mjs';
-import { assertSeqContinuous, join, ok, player, setupGame } from './lib/game.mjs';
+import { api, assertSeqContinuous, createTeam, join, ok, player, setupGame } from './lib/game.mjs';
+import { validToken } from './lib/jwt.mjs';
 import { startServer } from './lib/server.mjs';
 
 const run = promisify(execFile);
@@ -218,6 +221,41 @@ for (const workers of [1, 2]) {
 			    `no transaction wrote plays of more than one game: commits were not batched ` +
 			    `(${txs.length} transactions for ${GAMES * PLAYS} plays)`);
 			assert.ok(txs.every((x) => x.plays === x.games), 'two plays of one game in one transaction');
+		});
+
+		test('quotes, backslashes, braces and "NULL" in values survive the batch', async () => {
+			// A JWT's sub is the user id; any text up to 128 characters.
+			const subs = [`q"u\\o{t,e}-${randomBytes(3).toString('hex')}`, `NULL`];
+			const users = subs.map((sub) => ({ ...validToken(server.secret, { sub }), user_id: sub }));
+			const abbrev = () => randomBytes(3).toString('hex').toUpperCase().slice(0, 5);
+			const [awayTeam, homeTeam] = await Promise.all([
+			    createTeam(server, users[0], abbrev()), createTeam(server, users[1], abbrev())]);
+			const res = await api(server, 'POST', '/api/games', {
+				token: users[0].token,
+				body: { away_team_id: awayTeam.team_id, home_team_id: homeTeam.team_id },
+			});
+			assert.equal(res.status, 201, JSON.stringify(res.body));
+			const g = { game_id: res.body.game_id, away: users[0], home: users[1], awayTeam, homeTeam };
+			g.away.socket = await player(server, g.away);
+			g.home.socket = await player(server, g.home);
+			await join(g.away.socket, g.game_id);
+			g.state = (await join(g.home.socket, g.game_id)).state;
+			g.acks = [];
+			const others = await Promise.all(Array.from({ length: 4 }, () => readyGame(server)));
+			await Promise.all([play(g, 4), ...others.map((o, k) => play(o, 4, k))]);
+
+			const db = (await stored([g])).get(g.game_id);
+			assertStored(g, db);
+			const who = await rows(`SELECT p.user_id AS play, r.user_id AS roll FROM plays p ` +
+			    `JOIN rolls r USING (roll_id) WHERE p.game_id = ANY(${idList([g.game_id])}) ` +
+			    `ORDER BY p.play_number`);
+			assert.equal(who.length, g.acks.length);
+			for (const w of who) {
+				assert.ok(subs.includes(w.play), `plays.user_id ${JSON.stringify(w.play)}`);
+				assert.equal(w.roll, w.play, 'the roller submitted the outcome');
+			}
+			assert.ok(who.some((w) => w.play === subs[0]), 'the quoted id was stored');
+			await assertServerState(g);
 		});
 
 		test('a commit the database rejects fails alone; the games batched with it are saved', async (t) => {
