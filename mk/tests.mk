@@ -25,6 +25,9 @@ T_EIO		= src/transport/eio_codec.o $(T_BUF)
 T_SIO		= src/transport/sio_codec.o $(T_JSON)
 T_JWT		= src/auth/jwt.o $(T_JSON)
 T_CONNMGR	= src/service/connmgr.o
+# The engine with its generated chart, and the simulator's set-ups.
+T_ENGINE	= $(ENGINE_SRCS:%.c=%.o) gen/engine/rules_builtin.o \
+		  tests/property/engine_sim.o
 
 T_LIBS		= -lcriterion $(LIBS)
 
@@ -45,7 +48,7 @@ $(T_UNIT): $(BUILD)/tests/test_%: $(BUILD)/san/tests/unit/test_%.o \
 	$(CC) $(SAN) -o $@ $^ $(T_LIBS)
 
 # Fuzz targets: each fuzz_<name>.c defines LLVMFuzzerTestOneInput.
-T_FUZZ_NAMES	= eio_payload sio_packet jwt json
+T_FUZZ_NAMES	= eio_payload sio_packet jwt json game_input
 T_FUZZ		= $(T_FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 T_REGRESS	= $(T_FUZZ_NAMES:%=$(BUILD)/tests/regress_fuzz_%)
 
@@ -53,11 +56,16 @@ T_FMODS_eio_payload	= $(T_EIO)
 T_FMODS_sio_packet	= $(T_SIO)
 T_FMODS_jwt		= $(T_JWT)
 T_FMODS_json		= $(T_JSON)
+T_FMODS_game_input	= $(T_ENGINE)
 
 $(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(EXTRA_CFLAGS_$(subst /,_,$(dir $<))) \
 	    -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzzobj/gen/engine/rules_builtin.o: $(ENGINE_GEN)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 
 $(T_FUZZ): $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzzobj/tests/fuzz/fuzz_%.o \
     $$(addprefix $(BUILD)/fuzzobj/,$$(T_FMODS_$$*))
