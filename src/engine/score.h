@@ -9,6 +9,8 @@
 #ifndef PD_ENGINE_SCORE_H
 #define PD_ENGINE_SCORE_H
 
+#include <stdint.h>
+
 #include "engine/error.h"
 
 #define PD_SC_PLAYERS		40
@@ -57,18 +59,25 @@ struct pd_sc_play {
 	struct pd_sc_move	moves[4];
 };
 
+/*
+ * One player's line in one game.  Two bytes each: no count in a game
+ * comes near 32767, and a game holds these for every card of both
+ * rosters, a third of a cached game.
+ */
+typedef int16_t	pd_stat;
+
 struct pd_bat_stats {
-	int	pa, ab, r, h, doubles, triples, hr, rbi, bb, so, hbp;
-	int	sf, sh, sb, cs, gidp, lob;
+	pd_stat	pa, ab, r, h, doubles, triples, hr, rbi, bb, so, hbp;
+	pd_stat	sf, sh, sb, cs, gidp, lob;
 };
 
 struct pd_pit_stats {
-	int	outs, bf, h, r, er, bb, so, hr, hbp, wp;
-	int	order;		/* 1.. order of appearance; 0 never */
-	int	entered;	/* entry situation recorded */
-	int	entry_lead;	/* his side's lead at entry */
-	int	entry_runners;
-	int	decision;	/* 0, 'W', 'L', 'S' */
+	pd_stat	outs, bf, h, r, er, bb, so, hr, hbp, wp;
+	pd_stat	order;		/* 1.. order of appearance; 0 never */
+	pd_stat	entered;	/* entry situation recorded */
+	pd_stat	entry_lead;	/* his side's lead at entry */
+	pd_stat	entry_runners;
+	pd_stat	decision;	/* 0, 'W', 'L', 'S' */
 };
 
 struct pd_sc_runner {

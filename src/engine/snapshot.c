@@ -21,8 +21,8 @@
 #define SNAP_OLDEST	1
 
 #define JW(x)	do { if ((x) != yajl_gen_status_ok) return (PD_ERR); } while (0)
-#define BAT_INTS	(int)(sizeof(struct pd_bat_stats) / sizeof(int))
-#define PIT_INTS	(int)(sizeof(struct pd_pit_stats) / sizeof(int))
+#define BAT_INTS	(int)(sizeof(struct pd_bat_stats) / sizeof(pd_stat))
+#define PIT_INTS	(int)(sizeof(struct pd_pit_stats) / sizeof(pd_stat))
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -72,7 +72,7 @@ static const struct ifield side_ints[] = {
 
 static int	gen_ints(yajl_gen, const void *, const struct ifield *, size_t);
 static int	gen_intarray(yajl_gen, const int *, int);
-static int	gen_statline(yajl_gen, const int *, int);
+static int	gen_statline(yajl_gen, const pd_stat *, int);
 static int	gen_key(yajl_gen, const char *);
 static int	gen_team(yajl_gen, const struct pd_team *);
 static int	gen_scorer(yajl_gen, const struct pd_game *);
@@ -80,7 +80,7 @@ static int	rd_ints(yajl_val, void *, const struct ifield *, size_t);
 static int	rd_int(yajl_val, const char *, long long, long long,
 		    long long *);
 static int	rd_intarray(yajl_val, int *, int, int);
-static int	rd_statline(yajl_val, int *, int);
+static int	rd_statline(yajl_val, pd_stat *, int);
 static int	rd_str(yajl_val, const char *, char *, size_t);
 static int	rd_team(yajl_val, struct pd_team *);
 static int	rd_card(yajl_val, struct pd_card *, struct pd_lineup_entry *);
@@ -285,12 +285,12 @@ gen_scorer(yajl_gen g, const struct pd_game *gm)
 		JW(gen_key(g, "bat"));
 		JW(yajl_gen_array_open(g));
 		for (i = 0; i < n; i++)
-			JW(gen_statline(g, (const int *)&sd->bat[i], BAT_INTS));
+			JW(gen_statline(g, (const pd_stat *)&sd->bat[i], BAT_INTS));
 		JW(yajl_gen_array_close(g));
 		JW(gen_key(g, "pit"));
 		JW(yajl_gen_array_open(g));
 		for (i = 0; i < n; i++)
-			JW(gen_statline(g, (const int *)&sd->pit[i], PIT_INTS));
+			JW(gen_statline(g, (const pd_stat *)&sd->pit[i], PIT_INTS));
 		JW(yajl_gen_array_close(g));
 		JW(yajl_gen_map_close(g));
 	}
@@ -325,14 +325,19 @@ gen_intarray(yajl_gen g, const int *v, int n)
 }
 
 static int
-gen_statline(yajl_gen g, const int *v, int n)
+gen_statline(yajl_gen g, const pd_stat *v, int n)
 {
 	int		i;
 
+	for (i = 0; i < n && v[i] == 0; i++)
+		;
+	if (i == n)
+		return (pd_json_gen_int(g, 0));
+	JW(yajl_gen_array_open(g));
 	for (i = 0; i < n; i++)
-		if (v[i] != 0)
-			return (gen_intarray(g, v, n));
-	return (pd_json_gen_int(g, 0));
+		JW(pd_json_gen_int(g, v[i]));
+	JW(yajl_gen_array_close(g));
+	return (PD_OK);
 }
 
 static int
@@ -469,14 +474,14 @@ rd_scorer(yajl_val v, struct pd_game *gm)
 			return (PD_ERR);
 		for (i = 0; i < n; i++)
 			if (rd_statline(arr->u.array.values[i],
-			    (int *)&sd->bat[i], BAT_INTS) == PD_ERR)
+			    (pd_stat *)&sd->bat[i], BAT_INTS) == PD_ERR)
 				return (PD_ERR);
 		arr = json_get(sv, "pit");
 		if (!YAJL_IS_ARRAY(arr) || arr->u.array.len != n)
 			return (PD_ERR);
 		for (i = 0; i < n; i++)
 			if (rd_statline(arr->u.array.values[i],
-			    (int *)&sd->pit[i], PIT_INTS) == PD_ERR)
+			    (pd_stat *)&sd->pit[i], PIT_INTS) == PD_ERR)
 				return (PD_ERR);
 	}
 	return (PD_OK);
@@ -530,13 +535,25 @@ rd_intarray(yajl_val a, int *v, int n, int exact)
 }
 
 static int
-rd_statline(yajl_val a, int *v, int n)
+rd_statline(yajl_val a, pd_stat *v, int n)
 {
+	yajl_val	x;
+	int		i;
+
 	if (YAJL_IS_INTEGER(a) && YAJL_GET_INTEGER(a) == 0) {
 		memset(v, 0, (size_t)n * sizeof(*v));
 		return (PD_OK);
 	}
-	return (rd_intarray(a, v, n, 1));
+	if (!YAJL_IS_ARRAY(a) || a->u.array.len != (size_t)n)
+		return (PD_ERR);
+	for (i = 0; i < n; i++) {
+		x = a->u.array.values[i];
+		if (!YAJL_IS_INTEGER(x) || YAJL_GET_INTEGER(x) < INT16_MIN ||
+		    YAJL_GET_INTEGER(x) > INT16_MAX)
+			return (PD_ERR);
+		v[i] = (pd_stat)YAJL_GET_INTEGER(x);
+	}
+	return (PD_OK);
 }
 
 static int
