@@ -232,6 +232,60 @@ class PollClient extends Client {
 	}
 }
 
+// ---------------------------------------------------------------- flood
+
+// One abusive socket: once connected it sends roll_dice for a game it has
+// no part in as fast as its socket takes them, and connects again each
+// time the server drops it.  Counts what it sent and what it was told.
+class Flooder {
+	constructor(token, gameId) {
+		this.token = token;
+		this.frame = `42["roll_dice",{"game_id":"${gameId}"}]`;
+		this.sent = 0;
+		this.limited = 0;
+		this.drops = 0;
+	}
+
+	start() {
+		if (stopping) return;
+		const ws = new WebSocket(`${cfg.wsUrl}/socket.io/?EIO=4&transport=websocket`, {
+			perMessageDeflate: false, skipUTF8Validation: true,
+		});
+		this.ws = ws;
+		ws.on('message', (data) => {
+			const s = data.toString();
+			if (s.charCodeAt(0) === 0x30) ws.send(`40${JSON.stringify({ token: this.token })}`);
+			else if (s === '2') ws.send('3');
+			else if (s.startsWith('40')) this.flood();
+			else if (s.includes('RATE_LIMITED')) this.limited++;
+		});
+		ws.on('close', () => {
+			this.drops++;
+			if (!stopping) setTimeout(() => this.start(), 10);
+		});
+		ws.on('error', () => { /* close follows */ });
+	}
+
+	flood() {
+		const ws = this.ws;
+		const burst = () => {
+			if (stopping || ws.readyState !== 1) return;
+			for (let i = 0; i < 200 && ws.bufferedAmount < (1 << 20); i++) {
+				ws.send(this.frame);
+				this.sent++;
+			}
+			setImmediate(burst);
+		};
+		burst();
+	}
+
+	stop() {
+		try { this.ws?.terminate(); } catch { /* gone */ }
+	}
+}
+
+const flooders = [];
+
 // ---------------------------------------------------------------- games
 
 const RING = 256;
@@ -431,6 +485,22 @@ process.on('message', async (msg) => {
 			roll: summary(lat.roll), play: summary(lat.play),
 			fanout: summary(lat.fanout), spread: summary(lat.spread),
 		});
+	} else if (msg.cmd === 'flood') {
+		cfg = msg.cfg;
+		cfg.wsUrl = cfg.url.replace(/^http/, 'ws');
+		for (const f of cfg.flood) {
+			const fl = new Flooder(f.token, f.game_id);
+			flooders.push(fl);
+			fl.start();
+		}
+	} else if (msg.cmd === 'unflood') {
+		stopping = true;
+		for (const f of flooders) f.stop();
+		process.send({ ev: 'flooded', flood: {
+			sockets: flooders.length, sent: flooders.reduce((n, f) => n + f.sent, 0),
+			limited: flooders.reduce((n, f) => n + f.limited, 0),
+			drops: flooders.reduce((n, f) => n + f.drops, 0),
+		} });
 	} else if (msg.cmd === 'count') {
 		process.send({ ev: 'count', open: clients.filter((c) => c.open).length, closedEarly: counts.closedEarly });
 	} else if (msg.cmd === 'close') {

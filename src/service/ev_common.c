@@ -13,6 +13,8 @@
 #include "service/ratelimit.h"
 #include "util/jsonutil.h"
 
+#define AUDIT_STRANGER_MAX	3	/* recorded NOT_AUTHORIZED per connection */
+
 static void	audit_refusal(const struct pd_job *, const char *);
 
 int
@@ -140,24 +142,42 @@ ev_game_over(const struct pd_entry *e, struct pd_error *err)
 void
 ev_refuse(struct pd_job *job, const struct pd_error *err)
 {
-	/* Said against the latest state only: recheck a cached copy first. */
-	if (pd_games_recheck(job))
+	/*
+	 * Said against the latest state only: recheck a cached copy first.
+	 * NOT_AUTHORIZED needs no recheck: a game's managers and admin never
+	 * change, and a stranger's flood must not become database reads.
+	 */
+	if (strcmp(err->code, "NOT_AUTHORIZED") != 0 && pd_games_recheck(job))
 		return;
 	pd_job_error(job, err->code, err->message, err->field);
 	audit_refusal(job, err->code);
 	pd_games_finish(job);
 }
 
-/* Refused actions go into the audit trail; refused reads do not. */
+/*
+ * Refused actions go into the audit trail; refused reads do not.  A
+ * connection with no role in the game (NOT_AUTHORIZED) gets its first
+ * AUDIT_STRANGER_MAX refusals recorded, not every one the rate limits let
+ * through: enough for the admin to see who tried, without a database
+ * write for each event of a stranger's flood.
+ */
 static void
 audit_refusal(const struct pd_job *job, const char *code)
 {
 	struct pd_buf	 payload;
+	struct pd_req	 req;
 	yajl_gen	 g;
 
 	if (pd_rl_class_of(job->event) != PD_RL_ROLL &&
 	    pd_rl_class_of(job->event) != PD_RL_ACTION)
 		return;
+	if (strcmp(code, "NOT_AUTHORIZED") == 0) {
+		pd_job_req(job, &req);
+		if (req.client == NULL ||
+		    req.client->strangers_audited >= AUDIT_STRANGER_MAX)
+			return;
+		req.client->strangers_audited++;
+	}
 	pd_buf_init(&payload, 0);
 	if ((g = ev_gen()) != NULL && json_gen_value(g, job->data) == 0 &&
 	    ev_gen_take(g, &payload) == 0)

@@ -23,6 +23,7 @@ struct pd_client {
 	int64_t			 token_exp;	/* seconds */
 	struct pd_deadline	 expiry;
 	void			*limits;	/* rate limiter state */
+	unsigned int		 strangers_audited; /* see ev_common.c */
 };
 
 void			 pd_gateway_init(void);

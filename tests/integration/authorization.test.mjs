@@ -163,6 +163,32 @@ describe('authorization matrix', () => {
 		assert.equal(home.status, 403);
 	});
 
+	test('a stranger\'s refusals are audited, the first 3 of each connection', async () => {
+		const admin = sock.admin.auth.token;
+		const who = validToken(server.secret, { name: 'Prober' });
+		const mine = async () => (await api(server, 'GET', `/api/games/${gid}/audit`, { token: admin }))
+		    .body.entries.filter((e) => e.type === 'refused' && e.user_id === who.sub);
+		const probe = async () => {
+			const s = await player(server, { token: who.token });
+			for (let i = 0; i < 8; i++) {
+				const ack = await emitAck(s, 'roll_dice', { game_id: gid }, 5000);
+				assert.equal(ack.error?.code, 'NOT_AUTHORIZED', JSON.stringify(ack));
+			}
+			s.close();
+		};
+		const settled = async (n) => {
+			// Refusals are written after the answer: wait for them.
+			for (let t = 0; t < 40 && (await mine()).length < n; t++) await new Promise((r) => setTimeout(r, 50));
+			await new Promise((r) => setTimeout(r, 200));
+			return (await mine()).length;
+		};
+		await probe();
+		assert.equal(await settled(3), 3, 'one connection: 3 of 8 recorded');
+		await probe();
+		assert.equal(await settled(6), 6, 'a second connection: 3 more');
+		assert.ok((await mine()).every((e) => e.status === 'NOT_AUTHORIZED' && e.ref === 'roll_dice'));
+	});
+
 	test('spectators get room events but nothing addressed to one user', async () => {
 		const seen = [];
 		sock.spectator.onAny((e) => seen.push(e));
