@@ -198,7 +198,7 @@ worker_set_affinity 0
 		cwd: ROOT, detached: true, stdio: ['ignore', fd, fd],
 		// The play loop outruns any person; the flood scenario keeps the
 		// limits, at a pace a person could keep.
-		env: { ...process.env, PORT: String(port), WORKERS: String(workers), JWT_SECRET: secret, DATABASE_URL: db, RATE_LIMITS: name === 'flood' ? 'on' : 'off' },
+		env: { ...process.env, PORT: String(port), WORKERS: String(workers), JWT_SECRET: secret, DATABASE_URL: db, RATE_LIMITS: name === 'flood' ? (process.env.BENCH_FLOOD_LIMITS ?? 'on') : 'off' },
 	});
 	const url = `http://127.0.0.1:${port}`;
 	await waitHttp(`${url}/healthz`, proc, 'kore');

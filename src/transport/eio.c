@@ -24,6 +24,7 @@
 #define SESSION_BUCKETS		4096
 #define CLOSING_GRACE_MS	10000
 #define WS_LINGER_MS		2000
+#define WS_FRAMES_PER_TURN	64	/* frames read before other connections */
 
 static const char sid_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -616,6 +617,16 @@ eio_ws_message(struct connection *c, uint8_t op, const void *data,
 	struct eio_wsconn	*wc = c->hdlr_extra;
 	struct eio_ep		 ep;
 
+	/*
+	 * Kore reads a connection until the socket would block, so a client
+	 * that sends without pause would hold the worker for ever.  Every
+	 * WS_FRAMES_PER_TURN frames it stops reading and asks epoll again,
+	 * which reports the unread data after the other connections' turns.
+	 */
+	if (++wc->frames % WS_FRAMES_PER_TURN == 0) {
+		c->evt.flags &= ~KORE_EVENT_READ;
+		kore_platform_event_all(c->fd, c);
+	}
 	if (wc->edge) {
 		(void)eio_relay_ws_message(c, op, data, len);
 		return;

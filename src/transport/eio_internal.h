@@ -168,6 +168,7 @@ struct eio_wsconn {
 	struct connection	*conn;		/* closing: to force it */
 	struct pd_deadline	 linger;	/* closing: the deadline */
 	unsigned int		 sends;		/* for the backlog check */
+	unsigned int		 frames;	/* read, for the turn budget */
 	TAILQ_ENTRY(eio_wsconn)	 link;		/* edge: relay list */
 };
 

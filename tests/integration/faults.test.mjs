@@ -1,16 +1,19 @@
 // Fault injection, bounded in time: a Kore worker killed under its
-// clients (they reconnect and recover), and a client that never reads
-// (dropped past the send-queue limit; the server stays healthy).
+// clients (they reconnect and recover), a client that never reads
+// (dropped past the send-queue limit; the server stays healthy), and a
+// socket that sends without pause (the others are still served).
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join as pathJoin } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
 
 import { close, closeAll, connect, emitAck, once, waitConnect } from './lib/client.mjs';
 import { assertSeqContinuous, join, ok, player, setupGame } from './lib/game.mjs';
-import { startServer } from './lib/server.mjs';
+import { validToken } from './lib/jwt.mjs';
+import { ROOT, startServer } from './lib/server.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -110,5 +113,49 @@ describe('a client that never reads', () => {
 		const hb = await emitAck(away, 'heartbeat', undefined, 5000);
 		assert.equal(hb.ok, true);
 		ws.terminate();
+	});
+});
+
+describe('a socket that sends without pause, rate limits off', () => {
+	let server;
+	const flooders = [];
+	after(async () => {
+		for (const f of flooders) f.kill('SIGKILL');
+		closeAll();
+		await server?.stop();
+	});
+
+	test('does not keep the worker from the other connections', async () => {
+		server = await startServer({ workers: 1, name: 'flood', env: { RATE_LIMITS: 'off' } });
+		const g = await setupGame(server);
+		const other = await player(server, g.home);
+		await join(other, g.game_id);
+		// Three strangers to the game, each sending roll_dice for it.
+		const url = `${server.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
+		const packet = `42["roll_dice",{"game_id":"${g.game_id}"}]`;
+		await Promise.all([0, 1, 2].map(() => {
+			const f = fork(pathJoin(ROOT, 'tests/integration/lib/flooder.mjs'),
+			    [url, validToken(server.secret).token, packet]);
+			flooders.push(f);
+			return new Promise((resolve, reject) => {
+				f.once('message', resolve);
+				f.once('exit', (c) => reject(new Error(`flooder exited ${c}`)));
+			});
+		}));
+		await sleep(300);
+		// Served while the flood goes on: every ack comes, and a play too.
+		for (let i = 0; i < 20; i++) {
+			const ack = await emitAck(other, 'heartbeat', undefined, 10_000);
+			assert.equal(ack.ok, true);
+		}
+		const state = await ok(other, 'request_game_state', { game_id: g.game_id });
+		assert.equal(state.state.game_id, g.game_id);
+		const counts = await Promise.all(flooders.map((f) => {
+			const p = new Promise((r) => f.once('message', r));
+			f.send('stop');
+			return p;
+		}));
+		const sent = counts.reduce((n, c) => n + c.sent, 0);
+		assert.ok(sent > 10_000, `the flood was a flood (${sent} frames)`);
 	});
 });
