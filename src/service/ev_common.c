@@ -278,20 +278,9 @@ int
 ev_event_add(struct pd_job *job, const char *name, struct pd_buf *obj,
     int64_t seq)
 {
-	struct pd_buf	*evs = &job->commit.events;
 	struct pd_buf	*data;
 
 	if (job->nout == PD_JOB_EVENTS || ev_obj_put_int(obj, "seq", seq) == -1)
-		return (-1);
-
-	/* Keep the array closed: drop its ']', add ",{...}]". */
-	if (evs->len > 0)
-		evs->len--;
-	if (pd_buf_appendc(evs, evs->len == 0 ? '[' : ',') == -1 ||
-	    pd_buf_appendf(evs, "{\"seq\":%lld,\"event\":\"%s\",\"data\":",
-	    (long long)seq, name) == -1 ||
-	    pd_buf_append(evs, obj->data, obj->len) == -1 ||
-	    pd_buf_appends(evs, "}]") == -1)
 		return (-1);
 
 	data = &job->out_data[job->nout];
@@ -302,6 +291,11 @@ ev_event_add(struct pd_job *job, const char *name, struct pd_buf *obj,
 	}
 	job->out_seq[job->nout] = seq;
 	job->out_name[job->nout++] = name;
+	/* The commit writes the events the room will get. */
+	job->commit.nevents = job->nout;
+	job->commit.ev_seq = job->out_seq;
+	job->commit.ev_name = job->out_name;
+	job->commit.ev_data = job->out_data;
 	job->commit.seq = seq;
 	return (0);
 }

@@ -22,7 +22,7 @@
 #include "transport/sio.h"
 
 #define GAME_ID_LEN	36
-#define PD_JOB_EVENTS	4
+#define PD_JOB_EVENTS	GS_EVENTS_MAX
 
 struct pd_entry;
 struct pd_job;

@@ -44,10 +44,11 @@ static const char sql_load[] =
  * A change moves the games row to the next version and writes the action
  * and the events, or does nothing when the version moved on.  Changes to
  * several games share a transaction, one pd_commit_many() call
- * (migrations/0008): see "Group commit" below.  A function, so that its
+ * (migrations/0009): see "Group commit" below.  A function, so that its
  * statements are planned once per connection.
  */
-#define GS_COMMIT_ARGS	11	/* the arrays of pd_commit_many() */
+#define BATCH_CHANGE_ARGS 10	/* pd_commit_many()'s arrays per change */
+#define BATCH_ARGS	14	/* ... and per event */
 #define BATCH_MAX	64	/* commits in one transaction */
 #define BATCHES_MAX	1	/* transactions in flight per worker */
 
@@ -71,7 +72,6 @@ void
 gs_commit_init(struct gs_commit *c)
 {
 	memset(c, 0, sizeof(*c));
-	pd_buf_init(&c->events, 0);
 	pd_buf_init(&c->action, 0);
 	pd_buf_init(&c->lineup, 0);
 	c->kind = "";
@@ -82,7 +82,6 @@ gs_commit_free(struct gs_commit *c)
 {
 	free(c->snapshot);
 	c->snapshot = NULL;
-	pd_buf_free(&c->events);
 	pd_buf_free(&c->action);
 	pd_buf_free(&c->lineup);
 }
@@ -235,14 +234,16 @@ TAILQ_HEAD(gs_pending_list, gs_pending);
 struct gs_batch {
 	int			 n;
 	struct gs_pending	*items[BATCH_MAX];
+	/* The statement's values, by argument; numbers as text. */
+	const char		*vals[BATCH_ARGS][BATCH_MAX * GS_EVENTS_MAX];
+	char			 evnum[BATCH_MAX * GS_EVENTS_MAX][2][24];
 };
 
 static struct gs_pending_list	queue = TAILQ_HEAD_INITIALIZER(queue);
 static int			inflight;
 static int			delivering;
-static char			*batch_sql[BATCH_MAX + 1];
-
-static const char		*batch_statement(int);
+static int			 batch_statement(struct pd_buf *,
+				    const char ***, int *, struct gs_batch *);
 static void			 batch_pump(void);
 static void			 batch_send(struct gs_batch *);
 static void			 batch_done(const struct pd_db_result *, void *);
@@ -266,47 +267,6 @@ gs_commit(const struct gs_commit *cm, void (*cb)(void *, enum gs_result),
 	TAILQ_INSERT_TAIL(&queue, p, link);
 	batch_pump();
 	return (0);
-}
-
-/*
- * "SELECT pd_commit_many(ARRAY[$1::uuid, $12::uuid, ...], ARRAY[$2::bigint,
- * $13::bigint, ...], ...)": one array per argument of a change, built once
- * per batch size.  The parameters stay plain text, one per value.
- */
-static const char *
-batch_statement(int n)
-{
-	static const char	*casts[GS_COMMIT_ARGS] = {
-		"uuid", "bigint", "bigint", "text", "text", "jsonb", "text",
-		"text", "jsonb", "jsonb", "text"
-	};
-	struct pd_buf		 b;
-	int			 i, k;
-
-	if (batch_sql[n] != NULL)
-		return (batch_sql[n]);
-	pd_buf_init(&b, 64 + (size_t)n * GS_COMMIT_ARGS * 16);
-	if (pd_buf_appends(&b, "SELECT pd_commit_many(") == -1)
-		goto fail;
-	for (k = 0; k < GS_COMMIT_ARGS; k++) {
-		if (pd_buf_appends(&b, k ? ", ARRAY[" : "ARRAY[") == -1)
-			goto fail;
-		for (i = 0; i < n; i++) {
-			if (pd_buf_appendf(&b, "%s$%d::%s", i ? ", " : "",
-			    i * GS_COMMIT_ARGS + k + 1, casts[k]) == -1)
-				goto fail;
-		}
-		if (pd_buf_appendc(&b, ']') == -1)
-			goto fail;
-	}
-	if (pd_buf_appendc(&b, ')') == -1 ||
-	    (batch_sql[n] = strdup(pd_buf_cstr(&b))) == NULL)
-		goto fail;
-	pd_buf_free(&b);
-	return (batch_sql[n]);
-fail:
-	pd_buf_free(&b);
-	return (NULL);
 }
 
 /* Starts batches while fewer than BATCHES_MAX run. */
@@ -345,42 +305,101 @@ batch_pump(void)
 	}
 }
 
+/*
+ * The batch as "SELECT pd_commit_many(ARRAY[$1::uuid, $2::uuid]::uuid[],
+ * ...)": one array per argument, an element per change (per event for the
+ * last four), and each element its own text parameter, so that no value
+ * is ever quoted.  An empty array is '{}'.
+ */
+static const char *const batch_types[BATCH_ARGS] = {
+	"uuid", "bigint", "bigint", "text", "text", "text", "text", "jsonb",
+	"jsonb", "text",				/* per change */
+	"int", "bigint", "text", "json"			/* per event */
+};
+
+static int
+batch_statement(struct pd_buf *sql, const char ***params, int *nparams,
+    struct gs_batch *b)
+{
+	const char		*(*v)[BATCH_MAX * GS_EVENTS_MAX] = b->vals;
+	const struct gs_commit	*cm;
+	int			 len[BATCH_ARGS], i, j, k, e, next;
+
+	memset(len, 0, sizeof(len));
+	for (i = 0, e = 0; i < b->n; i++) {
+		cm = b->items[i]->cm;
+		v[0][i] = cm->game_id;
+		v[1][i] = b->items[i]->version;
+		v[2][i] = b->items[i]->seq;
+		v[3][i] = cm->snapshot;
+		v[4][i] = cm->status;
+		v[5][i] = cm->kind;
+		v[6][i] = cm->user_id;
+		v[7][i] = cm->action.len ?
+		    pd_buf_cstr((struct pd_buf *)&cm->action) : "{}";
+		v[8][i] = cm->lineup.len ?
+		    pd_buf_cstr((struct pd_buf *)&cm->lineup) : "[]";
+		v[9][i] = cm->expired_roll;
+		for (j = 0; j < cm->nevents && j < GS_EVENTS_MAX; j++, e++) {
+			(void)snprintf(b->evnum[e][0], sizeof(b->evnum[e][0]),
+			    "%d", i + 1);
+			(void)snprintf(b->evnum[e][1], sizeof(b->evnum[e][1]),
+			    "%lld", (long long)cm->ev_seq[j]);
+			v[10][e] = b->evnum[e][0];
+			v[11][e] = b->evnum[e][1];
+			v[12][e] = cm->ev_name[j];
+			v[13][e] = pd_buf_cstr((struct pd_buf *)&cm->ev_data[j]);
+		}
+	}
+	for (k = 0; k < BATCH_ARGS; k++)
+		len[k] = k < BATCH_CHANGE_ARGS ? b->n : e;
+	*nparams = BATCH_CHANGE_ARGS * b->n + (BATCH_ARGS -
+	    BATCH_CHANGE_ARGS) * e;
+	if ((*params = calloc(*nparams, sizeof(**params))) == NULL ||
+	    pd_buf_appends(sql, "SELECT pd_commit_many(") == -1)
+		return (-1);
+	for (k = 0, next = 0; k < BATCH_ARGS; k++) {
+		if (k > 0 && pd_buf_appends(sql, ", ") == -1)
+			return (-1);
+		if (len[k] == 0) {
+			if (pd_buf_appendf(sql, "'{}'::%s[]", batch_types[k]) ==
+			    -1)
+				return (-1);
+			continue;
+		}
+		if (pd_buf_appends(sql, "ARRAY[") == -1)
+			return (-1);
+		for (i = 0; i < len[k]; i++) {
+			(*params)[next] = v[k][i];
+			if (pd_buf_appendf(sql, "%s$%d", i ? ", " : "",
+			    ++next) == -1)
+				return (-1);
+		}
+		if (pd_buf_appendf(sql, "]::%s[]", batch_types[k]) == -1)
+			return (-1);
+	}
+	return (pd_buf_appendc(sql, ')'));
+}
+
 static void
 batch_send(struct gs_batch *b)
 {
-	const char		*params[BATCH_MAX * GS_COMMIT_ARGS];
-	const struct gs_commit	*cm;
-	const char		**v;
-	const char		*sql;
-	int			 i;
+	struct pd_buf	  sql;
+	const char	**params;
+	int		  i, n, rc;
 
-	for (i = 0; i < b->n; i++) {
-		cm = b->items[i]->cm;
-		v = params + i * GS_COMMIT_ARGS;
-		v[0] = cm->game_id;
-		v[1] = b->items[i]->version;
-		v[2] = b->items[i]->seq;
-		v[3] = cm->snapshot;
-		v[4] = cm->status;
-		v[5] = cm->events.len ?
-		    pd_buf_cstr((struct pd_buf *)&cm->events) : "[]";
-		v[6] = cm->kind;
-		v[7] = cm->user_id;
-		v[8] = cm->action.len ?
-		    pd_buf_cstr((struct pd_buf *)&cm->action) : "{}";
-		v[9] = cm->lineup.len ?
-		    pd_buf_cstr((struct pd_buf *)&cm->lineup) : "[]";
-		v[10] = cm->expired_roll;
-	}
-	if ((sql = batch_statement(b->n)) == NULL ||
-	    pd_db_exec(sql, b->n * GS_COMMIT_ARGS, params, batch_done,
+	pd_buf_init(&sql, 0);
+	params = NULL;
+	rc = batch_statement(&sql, &params, &n, b);
+	if (rc == -1 || pd_db_exec(pd_buf_cstr(&sql), n, params, batch_done,
 	    b) == NULL) {
 		for (i = 0; i < b->n; i++)
 			batch_answer(b->items[i], GS_ERROR);
 		free(b);
-		return;
-	}
-	inflight++;
+	} else
+		inflight++;
+	free(params);
+	pd_buf_free(&sql);
 }
 
 static void

@@ -21,6 +21,7 @@
 #include "util/buf.h"
 
 #define GS_ID_MAX	128
+#define GS_EVENTS_MAX	4	/* room events of one change */
 
 /* What a loaded game row gives. */
 struct gs_row {
@@ -47,7 +48,11 @@ struct gs_commit {
 	int64_t		 seq;		/* seq after the events */
 	char		*snapshot;	/* owned; NULL: state unchanged */
 	const char	*status;	/* NULL: unchanged */
-	struct pd_buf	 events;	/* JSON array [{seq,event,data}] */
+	/* Its room events in seq order, in the caller's arrays. */
+	int		 nevents;	/* at most GS_EVENTS_MAX */
+	const int64_t	*ev_seq;
+	const char *const *ev_name;
+	const struct pd_buf *ev_data;	/* JSON objects */
 	const char	*kind;		/* "roll", "decision", "play", "sub", "" */
 	const char	*user_id;
 	struct pd_buf	 action;	/* JSON object of the action */
