@@ -215,9 +215,9 @@ version_done(const struct pd_db_result *r, void *arg)
  * trips) is shared by everything that waited.  Each commit still gets
  * its own answer: whether its own game moved on.  pd_commit_many() locks
  * a batch's games in game id order, so batches of two workers or two
- * servers cannot deadlock.  A batch that fails as a whole (an
- * error, not a lost database) is tried again one commit at a time, so a
- * bad commit fails alone.
+ * servers cannot deadlock.  A batch that fails as a whole (an error, not
+ * a lost database) is tried again one commit at a time, so a bad commit
+ * fails alone.
  */
 struct gs_pending {
 	TAILQ_ENTRY(gs_pending)	 link;
@@ -240,15 +240,15 @@ struct gs_batch {
 };
 
 static struct gs_pending_list	queue = TAILQ_HEAD_INITIALIZER(queue);
-static int			inflight;
-static int			delivering;
-static int			 batch_statement(struct pd_buf *,
-				    const char ***, int *, struct gs_batch *);
-static void			 batch_pump(void);
-static void			 batch_send(struct gs_batch *);
-static void			 batch_done(const struct pd_db_result *, void *);
-static void			 batch_answer(struct gs_pending *,
-				    enum gs_result);
+static int			inflight;	/* batches sent */
+static int			delivering;	/* batch_done() answering */
+
+static int	batch_statement(struct pd_buf *, const char ***, int *,
+		    struct gs_batch *);
+static void	batch_pump(void);
+static void	batch_send(struct gs_batch *);
+static void	batch_done(const struct pd_db_result *, void *);
+static void	batch_answer(struct gs_pending *, enum gs_result);
 
 int
 gs_commit(const struct gs_commit *cm, void (*cb)(void *, enum gs_result),
