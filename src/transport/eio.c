@@ -73,6 +73,7 @@ static void		session_open_info(struct eio_session *,
 static void		ep_reply(struct eio_ep *, const struct eio_reply *);
 static void		ep_send(const struct eio_ep *, enum eio_type,
 			    const void *, size_t);
+static int		ws_drop_backlogged(struct connection *);
 static void		ep_close(struct eio_ep *);
 static int		ep_same(const struct eio_ep *, const struct eio_ep *);
 static void		upgrade_abort(struct eio_session *);
@@ -776,6 +777,17 @@ eio_ws_backlogged(struct connection *c)
 	return (queued > cfg.max_queue);
 }
 
+/* 1 when `c` was dropped for not reading: send nothing more to it. */
+static int
+ws_drop_backlogged(struct connection *c)
+{
+	if (!eio_ws_backlogged(c))
+		return (0);
+	kore_log(LOG_NOTICE, "eio: dropping a client that does not read");
+	kore_connection_disconnect(c);
+	return (1);
+}
+
 static void
 ep_send(const struct eio_ep *ep, enum eio_type type, const void *data,
     size_t len)
@@ -786,11 +798,8 @@ ep_send(const struct eio_ep *ep, enum eio_type type, const void *data,
 	}
 	if (ep->kind != EIO_EP_LOCAL)
 		return;
-	if (eio_ws_backlogged(ep->c)) {
-		kore_log(LOG_NOTICE, "eio: dropping a client that does not read");
-		kore_connection_disconnect(ep->c);
+	if (ws_drop_backlogged(ep->c))
 		return;
-	}
 	if (type == EIO_BINARY) {
 		kore_websocket_send(ep->c, WEBSOCKET_OP_BINARY, data, len);
 		return;
@@ -956,11 +965,8 @@ eio_send_frame(struct eio_session *s, struct eio_frame *f)
 	if (s->transport != EIO_WEBSOCKET || s->ws.kind != EIO_EP_LOCAL)
 		return (eio_send(s, f->type, f->bytes + f->data_off,
 		    f->len - f->data_off));
-	if (eio_ws_backlogged(s->ws.c)) {
-		kore_log(LOG_NOTICE, "eio: dropping a client that does not read");
-		kore_connection_disconnect(s->ws.c);
+	if (ws_drop_backlogged(s->ws.c))
 		return (-1);
-	}
 	net_send_stream(s->ws.c, f->bytes, f->len, frame_sent, &nb);
 	nb->extra = f;
 	f->refs++;
