@@ -3,6 +3,7 @@
 #   ENGINE_OBJS_REL   optimized, -fPIC objects (for the Kore module, tools)
 #   ENGINE_OBJS_SAN   sanitized objects (for unit tests)
 #   build/pd-replay   replays a game from a set-up and a list of actions
+#   build/demo-game   plays the demo game's first plays (scripts/demo.sh)
 #
 # conf/rules.txt (the resolution chart) is compiled in as a C string; the
 # engine can also load a replacement at run time.
@@ -21,7 +22,7 @@ ENGINE_UNIT	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%, \
 ENGINE_PROPERTY	:= $(BUILD)/tests/test_engine_property \
 		   $(BUILD)/tests/test_engine_property_san
 
-ALL_TARGETS	+= $(BUILD)/pd-replay
+ALL_TARGETS	+= $(BUILD)/pd-replay $(BUILD)/demo-game
 UNIT_TESTS	+= $(ENGINE_UNIT) $(ENGINE_PROPERTY)
 BENCH_TARGETS	+= bench-engine
 
@@ -46,6 +47,10 @@ $(BUILD)/san/gen/engine/rules_builtin.o: $(ENGINE_GEN)
 	$(CC) $(CFLAGS_SAN) -c $< -o $@
 
 $(BUILD)/pd-replay: $(BUILD)/rel/tools/pd-replay.o $(ENGINE_OBJS_REL)
+	$(CC) -o $@ $^ $(LIBS)
+
+# The demo game's first plays (scripts/demo.sh).
+$(BUILD)/demo-game: $(BUILD)/rel/scripts/demo_game.o $(ENGINE_OBJS_REL)
 	$(CC) -o $@ $^ $(LIBS)
 
 $(BUILD)/engine-bench: $(BUILD)/rel/bench/engine_bench.o \
