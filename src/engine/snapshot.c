@@ -79,6 +79,7 @@ static int	gen_scorer(yajl_gen, const struct pd_game *);
 static int	rd_ints(yajl_val, void *, const struct ifield *, size_t);
 static int	rd_int(yajl_val, const char *, long long, long long,
 		    long long *);
+static int	rd_elem(yajl_val, int, long long, long long, long long *);
 static int	rd_intarray(yajl_val, int *, int, int);
 static int	rd_statline(yajl_val, pd_stat *, int);
 static int	rd_str(yajl_val, const char *, char *, size_t);
@@ -515,29 +516,42 @@ rd_int(yajl_val obj, const char *key, long long lo, long long hi,
 	return (PD_OK);
 }
 
+/* Element i of array a: an integer in lo..hi. */
+static int
+rd_elem(yajl_val a, int i, long long lo, long long hi, long long *out)
+{
+	yajl_val	x = a->u.array.values[i];
+
+	if (!YAJL_IS_INTEGER(x) || YAJL_GET_INTEGER(x) < lo ||
+	    YAJL_GET_INTEGER(x) > hi)
+		return (PD_ERR);
+	*out = YAJL_GET_INTEGER(x);
+	return (PD_OK);
+}
+
 /* Exactly n integers (exact != 0) into v. */
 static int
 rd_intarray(yajl_val a, int *v, int n, int exact)
 {
-	yajl_val	x;
+	long long	x;
 	int		i;
 
-	if (!YAJL_IS_ARRAY(a) || (exact && a->u.array.len != (size_t)n))
+	if (!YAJL_IS_ARRAY(a) || (exact && a->u.array.len != (size_t)n) ||
+	    a->u.array.len < (size_t)n)
 		return (PD_ERR);
 	for (i = 0; i < n; i++) {
-		x = a->u.array.values[i];
-		if (!YAJL_IS_INTEGER(x) || YAJL_GET_INTEGER(x) < INT32_MIN ||
-		    YAJL_GET_INTEGER(x) > INT32_MAX)
+		if (rd_elem(a, i, INT32_MIN, INT32_MAX, &x) == PD_ERR)
 			return (PD_ERR);
-		v[i] = (int)YAJL_GET_INTEGER(x);
+		v[i] = (int)x;
 	}
 	return (PD_OK);
 }
 
+/* A statistics line: n integers, or a bare 0 for a line of zeros. */
 static int
 rd_statline(yajl_val a, pd_stat *v, int n)
 {
-	yajl_val	x;
+	long long	x;
 	int		i;
 
 	if (YAJL_IS_INTEGER(a) && YAJL_GET_INTEGER(a) == 0) {
@@ -547,11 +561,9 @@ rd_statline(yajl_val a, pd_stat *v, int n)
 	if (!YAJL_IS_ARRAY(a) || a->u.array.len != (size_t)n)
 		return (PD_ERR);
 	for (i = 0; i < n; i++) {
-		x = a->u.array.values[i];
-		if (!YAJL_IS_INTEGER(x) || YAJL_GET_INTEGER(x) < INT16_MIN ||
-		    YAJL_GET_INTEGER(x) > INT16_MAX)
+		if (rd_elem(a, i, INT16_MIN, INT16_MAX, &x) == PD_ERR)
 			return (PD_ERR);
-		v[i] = (pd_stat)YAJL_GET_INTEGER(x);
+		v[i] = (pd_stat)x;
 	}
 	return (PD_OK);
 }
