@@ -10,7 +10,6 @@
 
 #define JW(x)	do { if ((x) != yajl_gen_status_ok) return (PD_ERR); } while (0)
 
-static int	jw_str(yajl_gen, const char *);
 static int	jw_kstr(yajl_gen, const char *, const char *);
 static int	jw_kint(yajl_gen, const char *, long long);
 static int	jw_kbool(yajl_gen, const char *, int);
@@ -41,7 +40,7 @@ pd_json_roll(yajl_gen g, const struct pd_roll *r)
 	JW(jw_kbool(g, "check_wild_pitch", r->check_wild_pitch));
 	JW(jw_kbool(g, "check_passed_ball", r->check_passed_ball));
 	JW(jw_kstr(g, "timestamp", ts));
-	JW(jw_str(g, "d6_two"));
+	JW(pd_json_gen_str(g, "d6_two"));
 	JW(yajl_gen_array_open(g));
 	JW(pd_json_gen_int(g, r->d6_two_a));
 	JW(pd_json_gen_int(g, r->d6_two_b));
@@ -92,7 +91,7 @@ pd_json_def_decision(yajl_gen g, const struct pd_def_decision *d)
 	JW(jw_kstr(g, "alignment", pd_alignment_name(d->alignment)));
 	JW(jw_kstr(g, "infield_depth", pd_infield_name(d->infield_depth)));
 	JW(jw_kstr(g, "outfield_depth", pd_outfield_name(d->outfield_depth)));
-	JW(jw_str(g, "hold_runners"));
+	JW(pd_json_gen_str(g, "hold_runners"));
 	JW(jw_bases(g, d->hold));
 	JW(yajl_gen_map_close(g));
 	return (PD_OK);
@@ -103,7 +102,7 @@ pd_json_off_decision(yajl_gen g, const struct pd_off_decision *d)
 {
 	JW(yajl_gen_map_open(g));
 	JW(jw_kstr(g, "approach", pd_approach_name(d->approach)));
-	JW(jw_str(g, "steal_attempts"));
+	JW(pd_json_gen_str(g, "steal_attempts"));
 	JW(jw_bases(g, d->steal));
 	JW(jw_kbool(g, "hit_and_run", d->hit_and_run));
 	JW(jw_kbool(g, "bunt_attempt", d->bunt_attempt));
@@ -115,9 +114,9 @@ int
 pd_json_decisions(yajl_gen g, const struct pd_game *gm)
 {
 	JW(yajl_gen_map_open(g));
-	JW(jw_str(g, "defensive"));
+	JW(pd_json_gen_str(g, "defensive"));
 	JW(pd_json_def_decision(g, &gm->def));
-	JW(jw_str(g, "offensive"));
+	JW(pd_json_gen_str(g, "offensive"));
 	JW(pd_json_off_decision(g, &gm->off));
 	JW(jw_kstr(g, "pending_decision",
 	    pd_pending_name(pd_game_pending_decision(gm))));
@@ -140,14 +139,14 @@ pd_json_state(yajl_gen g, const struct pd_game *gm)
 	JW(jw_kint(g, "inning", gm->inning));
 	JW(jw_kstr(g, "half", gm->half == PD_TOP ? "top" : "bottom"));
 	JW(jw_kint(g, "outs", gm->outs));
-	JW(jw_str(g, "runners"));
+	JW(pd_json_gen_str(g, "runners"));
 	JW(yajl_gen_map_open(g));
 	for (b = 1; b <= 3; b++) {
-		JW(jw_str(g, keys[b]));
+		JW(pd_json_gen_str(g, keys[b]));
 		JW(pd_json_lineup_entry(g, gm, bat, gm->base[b]));
 	}
 	JW(yajl_gen_map_close(g));
-	JW(jw_str(g, "score"));
+	JW(pd_json_gen_str(g, "score"));
 	JW(yajl_gen_map_open(g));
 	JW(jw_kint(g, "away", gm->score[PD_AWAY]));
 	JW(jw_kint(g, "home", gm->score[PD_HOME]));
@@ -156,17 +155,17 @@ pd_json_state(yajl_gen g, const struct pd_game *gm)
 	JW(jw_kint(g, "home_team_id", gm->team[PD_HOME].roster.team_id));
 	JW(jw_kint(g, "batting_team_id", gm->team[bat].roster.team_id));
 	JW(jw_kint(g, "fielding_team_id", gm->team[fld].roster.team_id));
-	JW(jw_str(g, "current_batter"));
+	JW(pd_json_gen_str(g, "current_batter"));
 	JW(pd_json_lineup_entry(g, gm, bat, pd_game_current_batter(gm)));
-	JW(jw_str(g, "current_pitcher"));
+	JW(pd_json_gen_str(g, "current_pitcher"));
 	JW(pd_json_lineup_entry(g, gm, fld, pd_game_current_pitcher(gm)));
 	JW(jw_kint(g, "play_number", gm->play_number));
-	JW(jw_str(g, "pending_roll"));
+	JW(pd_json_gen_str(g, "pending_roll"));
 	if (gm->has_roll)
 		JW(pd_json_roll(g, &gm->roll));
 	else
 		JW(yajl_gen_null(g));
-	JW(jw_str(g, "decisions"));
+	JW(pd_json_gen_str(g, "decisions"));
 	JW(pd_json_decisions(g, gm));
 	if (gm->winner >= 0)
 		JW(jw_kint(g, "winner_team_id",
@@ -194,7 +193,7 @@ pd_json_play(yajl_gen g, const struct pd_play_result *p)
 	JW(jw_kint(g, "outs_recorded", p->outs_recorded));
 	JW(jw_kint(g, "runs_scored", p->runs_scored));
 	JW(jw_kstr(g, "batter_result", p->batter_result));
-	JW(jw_str(g, "runners_advanced"));
+	JW(pd_json_gen_str(g, "runners_advanced"));
 	JW(yajl_gen_array_open(g));
 	for (i = 0; i < p->nadv; i++) {
 		JW(yajl_gen_map_open(g));
@@ -264,19 +263,19 @@ pd_json_box_score(yajl_gen g, const struct pd_game *gm)
 	int		s;
 
 	JW(yajl_gen_map_open(g));
-	JW(jw_str(g, "line_score"));
+	JW(pd_json_gen_str(g, "line_score"));
 	JW(yajl_gen_map_open(g));
-	JW(jw_str(g, "away"));
+	JW(pd_json_gen_str(g, "away"));
 	JW(jw_line_score(g, gm, PD_AWAY));
-	JW(jw_str(g, "home"));
+	JW(pd_json_gen_str(g, "home"));
 	JW(jw_line_score(g, gm, PD_HOME));
 	JW(yajl_gen_map_close(g));
-	JW(jw_str(g, "batting"));
+	JW(pd_json_gen_str(g, "batting"));
 	JW(yajl_gen_array_open(g));
 	for (s = 0; s < 2; s++)
 		JW(jw_batting(g, gm, s));
 	JW(yajl_gen_array_close(g));
-	JW(jw_str(g, "pitching"));
+	JW(pd_json_gen_str(g, "pitching"));
 	JW(yajl_gen_array_open(g));
 	for (s = 0; s < 2; s++)
 		JW(jw_pitching(g, gm, s));
@@ -375,7 +374,7 @@ jw_line_score(yajl_gen g, const struct pd_game *gm, int side)
 	int			 i;
 
 	JW(yajl_gen_map_open(g));
-	JW(jw_str(g, "runs_by_inning"));
+	JW(pd_json_gen_str(g, "runs_by_inning"));
 	JW(yajl_gen_array_open(g));
 	for (i = 0; i < sd->ninnings; i++)
 		JW(pd_json_gen_int(g, sd->runs_by_inning[i]));
@@ -495,8 +494,8 @@ jw_bases(yajl_gen g, int mask)
 	return (PD_OK);
 }
 
-static int
-jw_str(yajl_gen g, const char *s)
+int
+pd_json_gen_str(yajl_gen g, const char *s)
 {
 	return (yajl_gen_string(g, (const unsigned char *)s, strlen(s)));
 }
@@ -504,14 +503,14 @@ jw_str(yajl_gen g, const char *s)
 static int
 jw_kstr(yajl_gen g, const char *k, const char *v)
 {
-	JW(jw_str(g, k));
-	return (jw_str(g, v));
+	JW(pd_json_gen_str(g, k));
+	return (pd_json_gen_str(g, v));
 }
 
 static int
 jw_kint(yajl_gen g, const char *k, long long v)
 {
-	JW(jw_str(g, k));
+	JW(pd_json_gen_str(g, k));
 	return (pd_json_gen_int(g, v));
 }
 
@@ -539,13 +538,13 @@ pd_json_gen_int(yajl_gen g, long long v)
 static int
 jw_kbool(yajl_gen g, const char *k, int v)
 {
-	JW(jw_str(g, k));
+	JW(pd_json_gen_str(g, k));
 	return (yajl_gen_bool(g, v != 0));
 }
 
 static int
 jw_knull(yajl_gen g, const char *k)
 {
-	JW(jw_str(g, k));
+	JW(pd_json_gen_str(g, k));
 	return (yajl_gen_null(g));
 }

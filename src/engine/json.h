@@ -52,5 +52,7 @@ int	pd_json_parse_sub(yajl_val, struct pd_sub_input *, struct pd_error *);
 /* Shared by the engine's JSON files. */
 int		pd_json_gen_done(yajl_gen, char **, size_t *);
 int		pd_json_gen_int(yajl_gen, long long);
+/* A JSON string (a key or a value) from a C string. */
+int		pd_json_gen_str(yajl_gen, const char *);
 
 #endif

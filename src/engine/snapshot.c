@@ -73,7 +73,6 @@ static const struct ifield side_ints[] = {
 static int	gen_ints(yajl_gen, const void *, const struct ifield *, size_t);
 static int	gen_intarray(yajl_gen, const int *, int);
 static int	gen_statline(yajl_gen, const pd_stat *, int);
-static int	gen_key(yajl_gen, const char *);
 static int	gen_team(yajl_gen, const struct pd_team *);
 static int	gen_scorer(yajl_gen, const struct pd_game *);
 static int	rd_ints(yajl_val, void *, const struct ifield *, size_t);
@@ -93,41 +92,41 @@ pd_snapshot_gen(yajl_gen g, const struct pd_game *gm)
 	int		s;
 
 	JW(yajl_gen_map_open(g));
-	JW(gen_key(g, "version"));
+	JW(pd_json_gen_str(g, "version"));
 	JW(pd_json_gen_int(g, SNAP_VERSION));
-	JW(gen_key(g, "game_id"));
-	JW(gen_key(g, gm->game_id));
-	JW(gen_key(g, "seq"));
+	JW(pd_json_gen_str(g, "game_id"));
+	JW(pd_json_gen_str(g, gm->game_id));
+	JW(pd_json_gen_str(g, "seq"));
 	JW(pd_json_gen_int(g, gm->seq));
 	JW(gen_ints(g, gm, game_ints, NELEM(game_ints)));
-	JW(gen_key(g, "base"));
+	JW(pd_json_gen_str(g, "base"));
 	JW(gen_intarray(g, gm->base, 4));
-	JW(gen_key(g, "score"));
+	JW(pd_json_gen_str(g, "score"));
 	JW(gen_intarray(g, gm->score, 2));
-	JW(gen_key(g, "roll"));
+	JW(pd_json_gen_str(g, "roll"));
 	JW(yajl_gen_map_open(g));
-	JW(gen_key(g, "roll_id"));
-	JW(gen_key(g, gm->roll.roll_id));
+	JW(pd_json_gen_str(g, "roll_id"));
+	JW(pd_json_gen_str(g, gm->roll.roll_id));
 	JW(gen_ints(g, &gm->roll, roll_ints, NELEM(roll_ints)));
-	JW(gen_key(g, "timestamp_ms"));
+	JW(pd_json_gen_str(g, "timestamp_ms"));
 	JW(pd_json_gen_int(g, gm->roll.timestamp_ms));
 	JW(yajl_gen_map_close(g));
-	JW(gen_key(g, "roll_expires_ms"));
+	JW(pd_json_gen_str(g, "roll_expires_ms"));
 	JW(pd_json_gen_int(g, gm->roll_expires_ms));
-	JW(gen_key(g, "def"));
+	JW(pd_json_gen_str(g, "def"));
 	JW(yajl_gen_map_open(g));
 	JW(gen_ints(g, &gm->def, def_ints, NELEM(def_ints)));
 	JW(yajl_gen_map_close(g));
-	JW(gen_key(g, "off"));
+	JW(pd_json_gen_str(g, "off"));
 	JW(yajl_gen_map_open(g));
 	JW(gen_ints(g, &gm->off, off_ints, NELEM(off_ints)));
 	JW(yajl_gen_map_close(g));
-	JW(gen_key(g, "teams"));
+	JW(pd_json_gen_str(g, "teams"));
 	JW(yajl_gen_array_open(g));
 	for (s = 0; s < 2; s++)
 		JW(gen_team(g, &gm->team[s]));
 	JW(yajl_gen_array_close(g));
-	JW(gen_key(g, "scorer"));
+	JW(pd_json_gen_str(g, "scorer"));
 	JW(gen_scorer(g, gm));
 	JW(yajl_gen_map_close(g));
 	return (PD_OK);
@@ -230,9 +229,9 @@ gen_team(yajl_gen g, const struct pd_team *t)
 	int			 i;
 
 	JW(yajl_gen_map_open(g));
-	JW(gen_key(g, "team_id"));
+	JW(pd_json_gen_str(g, "team_id"));
 	JW(pd_json_gen_int(g, t->roster.team_id));
-	JW(gen_key(g, "cards"));
+	JW(pd_json_gen_str(g, "cards"));
 	JW(yajl_gen_array_open(g));
 	for (i = 0; i < t->roster.ncards; i++) {
 		c = &t->roster.cards[i];
@@ -240,9 +239,9 @@ gen_team(yajl_gen g, const struct pd_team *t)
 		hand[1] = '\0';
 		JW(yajl_gen_array_open(g));
 		JW(pd_json_gen_int(g, c->card_id));
-		JW(gen_key(g, c->name));
+		JW(pd_json_gen_str(g, c->name));
 		JW(pd_json_gen_int(g, c->positions));
-		JW(gen_key(g, hand));
+		JW(pd_json_gen_str(g, hand));
 		JW(pd_json_gen_int(g, c->is_pitcher));
 		for (k = 0; k < NELEM(lu_ints); k++)
 			JW(pd_json_gen_int(g, *(const int *)((const char *)
@@ -250,11 +249,11 @@ gen_team(yajl_gen g, const struct pd_team *t)
 		JW(yajl_gen_array_close(g));
 	}
 	JW(yajl_gen_array_close(g));
-	JW(gen_key(g, "order"));
+	JW(pd_json_gen_str(g, "order"));
 	JW(gen_intarray(g, t->order, 9));
-	JW(gen_key(g, "next"));
+	JW(pd_json_gen_str(g, "next"));
 	JW(pd_json_gen_int(g, t->next));
-	JW(gen_key(g, "pitcher"));
+	JW(pd_json_gen_str(g, "pitcher"));
 	JW(pd_json_gen_int(g, t->pitcher));
 	JW(yajl_gen_map_close(g));
 	return (PD_OK);
@@ -269,29 +268,31 @@ gen_scorer(yajl_gen g, const struct pd_game *gm)
 
 	JW(yajl_gen_map_open(g));
 	JW(gen_ints(g, sc, sc_ints, NELEM(sc_ints)));
-	JW(gen_key(g, "base"));
+	JW(pd_json_gen_str(g, "base"));
 	JW(yajl_gen_array_open(g));
 	for (b = 0; b < 4; b++)
 		JW(gen_intarray(g, &sc->base[b].player, 3));
 	JW(yajl_gen_array_close(g));
-	JW(gen_key(g, "sides"));
+	JW(pd_json_gen_str(g, "sides"));
 	JW(yajl_gen_array_open(g));
 	for (s = 0; s < 2; s++) {
 		sd = &sc->side[s];
 		n = gm->team[s].roster.ncards;
 		JW(yajl_gen_map_open(g));
 		JW(gen_ints(g, sd, side_ints, NELEM(side_ints)));
-		JW(gen_key(g, "runs_by_inning"));
+		JW(pd_json_gen_str(g, "runs_by_inning"));
 		JW(gen_intarray(g, sd->runs_by_inning, sd->ninnings));
-		JW(gen_key(g, "bat"));
+		JW(pd_json_gen_str(g, "bat"));
 		JW(yajl_gen_array_open(g));
 		for (i = 0; i < n; i++)
-			JW(gen_statline(g, (const pd_stat *)&sd->bat[i], BAT_INTS));
+			JW(gen_statline(g, (const pd_stat *)&sd->bat[i],
+			    BAT_INTS));
 		JW(yajl_gen_array_close(g));
-		JW(gen_key(g, "pit"));
+		JW(pd_json_gen_str(g, "pit"));
 		JW(yajl_gen_array_open(g));
 		for (i = 0; i < n; i++)
-			JW(gen_statline(g, (const pd_stat *)&sd->pit[i], PIT_INTS));
+			JW(gen_statline(g, (const pd_stat *)&sd->pit[i],
+			    PIT_INTS));
 		JW(yajl_gen_array_close(g));
 		JW(yajl_gen_map_close(g));
 	}
@@ -306,7 +307,7 @@ gen_ints(yajl_gen g, const void *base, const struct ifield *f, size_t n)
 	size_t		i;
 
 	for (i = 0; i < n; i++) {
-		JW(gen_key(g, f[i].name));
+		JW(pd_json_gen_str(g, f[i].name));
 		JW(pd_json_gen_int(g,
 		    *(const int *)((const char *)base + f[i].off)));
 	}
@@ -342,12 +343,6 @@ gen_statline(yajl_gen g, const pd_stat *v, int n)
 }
 
 static int
-gen_key(yajl_gen g, const char *s)
-{
-	return (yajl_gen_string(g, (const unsigned char *)s, strlen(s)));
-}
-
-static int
 rd_team(yajl_val v, struct pd_team *t)
 {
 	yajl_val	 cards, c;
@@ -365,7 +360,8 @@ rd_team(yajl_val v, struct pd_team *t)
 	for (i = 0; i < cards->u.array.len; i++) {
 		c = cards->u.array.values[i];
 		if (YAJL_IS_ARRAY(c)) {
-			if (rd_card(c, &t->roster.cards[i], &t->lu[i]) == PD_ERR)
+			if (rd_card(c, &t->roster.cards[i], &t->lu[i]) ==
+			    PD_ERR)
 				return (PD_ERR);
 			continue;
 		}
@@ -407,33 +403,29 @@ rd_card(yajl_val a, struct pd_card *c, struct pd_lineup_entry *lu)
 {
 	yajl_val	*v;
 	const char	*name, *hand;
-	long long	 x;
+	long long	 id, positions, pitcher, x;
 	size_t		 k;
 
 	if (a->u.array.len != (size_t)CARD_FIELDS)
 		return (PD_ERR);
 	v = a->u.array.values;
-	if (!YAJL_IS_INTEGER(v[0]) || !YAJL_IS_STRING(v[1]) ||
-	    !YAJL_IS_INTEGER(v[2]) || !YAJL_IS_STRING(v[3]) ||
-	    !YAJL_IS_INTEGER(v[4]))
+	if (rd_elem(a, 0, INT64_MIN, INT64_MAX, &id) == PD_ERR ||
+	    rd_elem(a, 2, 0, 0xffff, &positions) == PD_ERR ||
+	    rd_elem(a, 4, 0, 1, &pitcher) == PD_ERR ||
+	    !YAJL_IS_STRING(v[1]) || !YAJL_IS_STRING(v[3]))
 		return (PD_ERR);
 	name = YAJL_GET_STRING(v[1]);
 	hand = YAJL_GET_STRING(v[3]);
 	if (name == NULL || strlen(name) >= sizeof(c->name) || hand == NULL ||
-	    strlen(hand) >= 4 || YAJL_GET_INTEGER(v[2]) < 0 ||
-	    YAJL_GET_INTEGER(v[2]) > 0xffff || YAJL_GET_INTEGER(v[4]) < 0 ||
-	    YAJL_GET_INTEGER(v[4]) > 1)
+	    strlen(hand) >= 4)
 		return (PD_ERR);
-	c->card_id = YAJL_GET_INTEGER(v[0]);
+	c->card_id = id;
 	(void)snprintf(c->name, sizeof(c->name), "%s", name);
-	c->positions = (unsigned int)YAJL_GET_INTEGER(v[2]);
+	c->positions = (unsigned int)positions;
 	c->hand = hand[0];
-	c->is_pitcher = (int)YAJL_GET_INTEGER(v[4]);
+	c->is_pitcher = (int)pitcher;
 	for (k = 0; k < NELEM(lu_ints); k++) {
-		if (!YAJL_IS_INTEGER(v[5 + k]))
-			return (PD_ERR);
-		x = YAJL_GET_INTEGER(v[5 + k]);
-		if (x < INT32_MIN || x > INT32_MAX)
+		if (rd_elem(a, 5 + (int)k, INT32_MIN, INT32_MAX, &x) == PD_ERR)
 			return (PD_ERR);
 		*(int *)((char *)lu + lu_ints[k].off) = (int)x;
 	}
