@@ -536,3 +536,26 @@ sim_play(struct pd_game *g, const char *outcome, const char *loc,
 	in.runner_base = runner_base;
 	return (pd_game_outcome(g, &in, SIM_NOW + 1000, res, err));
 }
+
+/* A whole file as a C string, or NULL; the caller frees it. */
+char *
+sim_slurp(const char *path)
+{
+	FILE	*fp;
+	char	*s;
+	long	 n;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return (NULL);
+	if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 ||
+	    fseek(fp, 0, SEEK_SET) != 0 || (s = calloc(1, n + 1)) == NULL) {
+		fclose(fp);
+		return (NULL);
+	}
+	if (fread(s, 1, n, fp) != (size_t)n) {
+		free(s);
+		s = NULL;
+	}
+	fclose(fp);
+	return (s);
+}

@@ -34,4 +34,7 @@ int	sim_roll(struct pd_game *, int64_t);
 int	sim_play(struct pd_game *, const char *, const char *, const char *,
 	    int, struct pd_play_result *, struct pd_error *);
 
+/* For tests reading fixtures. */
+char	*sim_slurp(const char *);
+
 #endif

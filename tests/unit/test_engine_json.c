@@ -1,5 +1,4 @@
 /* JSON shapes and the snapshot round trip. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,28 +130,6 @@ Test(engine_json, snapshot_round_trip_and_continue)
 	cr_expect(pd_snapshot_read(&h, "not json", &err) == PD_ERR);
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE	*fp;
-	char	*s;
-	long	 n;
-
-	if ((fp = fopen(path, "r")) == NULL)
-		return (NULL);
-	if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 ||
-	    fseek(fp, 0, SEEK_SET) != 0 || (s = calloc(1, n + 1)) == NULL) {
-		fclose(fp);
-		return (NULL);
-	}
-	if (fread(s, 1, n, fp) != (size_t)n) {
-		free(s);
-		s = NULL;
-	}
-	fclose(fp);
-	return (s);
-}
-
 /*
  * tests/data/engine/snapshot_v1.json was written by the version 1 writer
  * (every statistics line in full) after these eight plays; stored games
@@ -172,7 +149,7 @@ Test(engine_json, snapshot_version_1_still_reads)
 	for (i = 0; i < sizeof(plays) / sizeof(plays[0]); i++)
 		cr_assert(sim_play(&g, plays[i][0], plays[i][1], NULL, 0, &res,
 		    &err) == PD_OK, "%s", err.message);
-	cr_assert((v1 = slurp("tests/data/engine/snapshot_v1.json")) != NULL);
+	cr_assert((v1 = sim_slurp("tests/data/engine/snapshot_v1.json")) != NULL);
 	cr_assert(strstr(v1, "\"version\":1,") != NULL);
 	cr_assert(pd_snapshot_read(&h, v1, &err) == PD_OK, "%s", err.message);
 	a = pd_snapshot_str(&g, NULL);

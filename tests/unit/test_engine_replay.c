@@ -9,8 +9,9 @@
 
 #include <criterion/criterion.h>
 
+#include "../property/engine_sim.h"
+
 static char	*run(const char *);
-static char	*slurp(const char *);
 
 Test(engine_replay, fixture_matches)
 {
@@ -18,7 +19,7 @@ Test(engine_replay, fixture_matches)
 
 	got = run("build/pd-replay tests/data/engine/game1.setup.json "
 	    "tests/data/engine/game1.actions.jsonl");
-	want = slurp("tests/data/engine/game1.expected.jsonl");
+	want = sim_slurp("tests/data/engine/game1.expected.jsonl");
 	cr_assert_not_null(got);
 	cr_assert_not_null(want);
 	cr_assert(strcmp(got, want) == 0, "pd-replay output differs");
@@ -55,21 +56,3 @@ run(const char *cmd)
 	return (buf);
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE	*fp;
-	char	*buf;
-	size_t	 n;
-
-	if ((fp = fopen(path, "r")) == NULL)
-		return (NULL);
-	if ((buf = malloc(1 << 20)) == NULL) {
-		(void)fclose(fp);
-		return (NULL);
-	}
-	n = fread(buf, 1, (1 << 20) - 1, fp);
-	buf[n] = '\0';
-	(void)fclose(fp);
-	return (buf);
-}
