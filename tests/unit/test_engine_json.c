@@ -75,6 +75,31 @@ Test(engine_json, box_score_shape)
 }
 
 /* Mid-game with a pending roll, decisions and substitutions. */
+/* x and y write the same snapshot. */
+static void
+same_snapshot(const struct pd_game *x, const struct pd_game *y)
+{
+	char	*a, *b;
+
+	cr_assert((a = pd_snapshot_str(x, NULL)) != NULL);
+	cr_assert((b = pd_snapshot_str(y, NULL)) != NULL);
+	cr_assert_str_eq(a, b);
+	free(a);
+	free(b);
+}
+
+/* g written and read back into h: the same game. */
+static void
+round_trip(void)
+{
+	char	*a;
+
+	cr_assert((a = pd_snapshot_str(&g, NULL)) != NULL);
+	cr_assert(pd_snapshot_read(&h, a, &err) == PD_OK, "%s", err.message);
+	free(a);
+	same_snapshot(&g, &h);
+}
+
 Test(engine_json, snapshot_round_trip_and_continue)
 {
 	struct pd_def_input	d;
@@ -82,17 +107,12 @@ Test(engine_json, snapshot_round_trip_and_continue)
 	struct pd_sub_input	in;
 	struct pd_sub_result	sr;
 	struct sim_stats	st;
-	char			*a, *b, why[128];
+	char			 why[128];
 
 	memset(&st, 0, sizeof(st));
 	cr_assert(sim_game(&g, 77, 0, &st, why, sizeof(why)) == PD_OK, "%s",
 	    why);
-	a = pd_snapshot_str(&g, NULL);
-	cr_assert(pd_snapshot_read(&h, a, &err) == PD_OK, "%s", err.message);
-	b = pd_snapshot_str(&h, NULL);
-	cr_assert_str_eq(a, b);
-	free(a);
-	free(b);
+	round_trip();
 
 	cr_assert(sim_create(&g, "g") == PD_OK);
 	cr_assert(sim_play(&g, "single", NULL, NULL, 0, &res, &err) == PD_OK);
@@ -109,22 +129,13 @@ Test(engine_json, snapshot_round_trip_and_continue)
 	o.hit_and_run = 1;
 	cr_assert(pd_game_offense(&g, &o, &err) == PD_OK);
 	cr_assert(sim_roll(&g, SIM_NOW) == PD_OK);
-	a = pd_snapshot_str(&g, NULL);
-	cr_assert(pd_snapshot_read(&h, a, &err) == PD_OK, "%s", err.message);
-	b = pd_snapshot_str(&h, NULL);
-	cr_assert_str_eq(a, b);
-	free(a);
-	free(b);
+	round_trip();
 	/* Both continue the same way. */
 	cr_assert(sim_play(&g, "groundball_a", "SS", NULL, 0, &res, &err) ==
 	    PD_OK);
 	cr_assert(sim_play(&h, "groundball_a", "SS", NULL, 0, &res, &err) ==
 	    PD_OK);
-	a = pd_snapshot_str(&g, NULL);
-	b = pd_snapshot_str(&h, NULL);
-	cr_assert_str_eq(a, b);
-	free(a);
-	free(b);
+	same_snapshot(&g, &h);
 	cr_expect(pd_snapshot_read(&h, "{\"version\":1}", &err) == PD_ERR);
 	cr_expect_str_eq(err.code, PD_E_INVALID_SNAPSHOT);
 	cr_expect(pd_snapshot_read(&h, "not json", &err) == PD_ERR);
