@@ -24,6 +24,8 @@ struct gs_call {
 };
 
 static struct gs_call	*call_new(void *);
+static int		 call_exec(struct gs_call *, const char *, int,
+			    const char **, pd_db_cb);
 static void		 load_done(const struct pd_db_result *, void *);
 static void		 version_done(const struct pd_db_result *, void *);
 static void		 refusal_done(const struct pd_db_result *, void *);
@@ -96,6 +98,18 @@ call_new(void *arg)
 	return (c);
 }
 
+/* Runs the statement for `c`; on failure `c` is freed and -1 returned. */
+static int
+call_exec(struct gs_call *c, const char *sql, int n, const char **params,
+    pd_db_cb done)
+{
+	if (pd_db_exec(sql, n, params, done, c) == NULL) {
+		free(c);
+		return (-1);
+	}
+	return (0);
+}
+
 static enum gs_result
 db_result(const struct pd_db_result *r)
 {
@@ -118,11 +132,7 @@ gs_load(const char *game_id,
 		return (-1);
 	c->load_cb = cb;
 	params[0] = game_id;
-	if (pd_db_exec(sql_load, 1, params, load_done, c) == NULL) {
-		free(c);
-		return (-1);
-	}
-	return (0);
+	return (call_exec(c, sql_load, 1, params, load_done));
 }
 
 static void
@@ -183,11 +193,7 @@ gs_version(const char *game_id, void (*cb)(void *, enum gs_result, int64_t),
 		return (-1);
 	c->version_cb = cb;
 	params[0] = game_id;
-	if (pd_db_exec(sql_version, 1, params, version_done, c) == NULL) {
-		free(c);
-		return (-1);
-	}
-	return (0);
+	return (call_exec(c, sql_version, 1, params, version_done));
 }
 
 static void
@@ -243,6 +249,7 @@ static struct gs_pending_list	queue = TAILQ_HEAD_INITIALIZER(queue);
 static int			inflight;	/* batches sent */
 static int			delivering;	/* batch_done() answering */
 
+static int	append_param(struct pd_buf *, int);
 static int	batch_statement(struct pd_buf *, const char ***, int *,
 		    struct gs_batch *);
 static void	batch_pump(void);
@@ -317,6 +324,21 @@ static const char *const batch_types[BATCH_ARGS] = {
 	"int", "bigint", "text", "json"			/* per event */
 };
 
+/* "$n", without printf: a batch has some thousand of them. */
+static int
+append_param(struct pd_buf *sql, int n)
+{
+	char	buf[16], *p;
+
+	p = buf + sizeof(buf);
+	do {
+		*--p = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0);
+	*--p = '$';
+	return (pd_buf_append(sql, p, (size_t)(buf + sizeof(buf) - p)));
+}
+
 static int
 batch_statement(struct pd_buf *sql, const char ***params, int *nparams,
     struct gs_batch *b)
@@ -371,8 +393,8 @@ batch_statement(struct pd_buf *sql, const char ***params, int *nparams,
 			return (-1);
 		for (i = 0; i < len[k]; i++) {
 			(*params)[next] = v[k][i];
-			if (pd_buf_appendf(sql, "%s$%d", i ? ", " : "",
-			    ++next) == -1)
+			if ((i > 0 && pd_buf_appends(sql, ", ") == -1) ||
+			    append_param(sql, ++next) == -1)
 				return (-1);
 		}
 		if (pd_buf_appendf(sql, "]::%s[]", batch_types[k]) == -1)
@@ -461,11 +483,7 @@ text_query(const char *sql, const char *game_id, const char *second,
 	c->reverse = reverse;
 	params[0] = game_id;
 	params[1] = second;
-	if (pd_db_exec(sql, 2, params, text_done, c) == NULL) {
-		free(c);
-		return (-1);
-	}
-	return (0);
+	return (call_exec(c, sql, 2, params, text_done));
 }
 
 /* Rows of one JSON column each, joined into a JSON array. */
