@@ -97,6 +97,7 @@ static void	snapshot_loaded(struct api_ctx *, const struct pd_db_result *);
 static void	plays_loaded(struct api_ctx *, const struct pd_db_result *);
 static void	audit_loaded(struct api_ctx *, const struct pd_db_result *);
 static int	game_id_arg(struct api_ctx *);
+static void	game_query(struct api_ctx *, const char *, api_step);
 static int	lineup_json(struct pd_buf *, const struct pd_game *);
 static void	not_found(struct api_ctx *);
 
@@ -332,39 +333,43 @@ listed(struct api_ctx *ctx, const struct pd_db_result *r)
 static int
 game_id_arg(struct api_ctx *ctx)
 {
-	const char	*p[1];
-
 	if (!api_is_uuid(ctx->id)) {
 		api_error(ctx, HTTP_STATUS_BAD_REQUEST, "INVALID_FORMAT",
 		    "game_id must be a UUID");
 		return (-1);
 	}
-	(void)p;
 	return (0);
+}
+
+/* The statement with the (checked) game id as its one parameter. */
+static void
+game_query(struct api_ctx *ctx, const char *sql, api_step cb)
+{
+	const char	*p[1];
+
+	p[0] = ctx->id;
+	api_query(ctx, sql, 1, p, cb);
 }
 
 static void
 load_view(struct api_ctx *ctx, int view)
 {
-	const char	*p[1];
-
-	if (game_id_arg(ctx) == -1)
-		return;
 	ctx->flag = view;
-	p[0] = ctx->id;
-	api_query(ctx, sql_snapshot, 1, p, snapshot_loaded);
+	game_query(ctx, sql_snapshot, snapshot_loaded);
 }
 
 void
 api_games_get(struct api_ctx *ctx)
 {
-	load_view(ctx, VIEW_STATE);
+	if (game_id_arg(ctx) == 0)
+		load_view(ctx, VIEW_STATE);
 }
 
 void
 api_games_box_score(struct api_ctx *ctx)
 {
-	load_view(ctx, VIEW_BOX);
+	if (game_id_arg(ctx) == 0)
+		load_view(ctx, VIEW_BOX);
 }
 
 void
@@ -469,12 +474,8 @@ snapshot_loaded(struct api_ctx *ctx, const struct pd_db_result *r)
 void
 api_games_plays(struct api_ctx *ctx)
 {
-	const char	*p[1];
-
-	if (game_id_arg(ctx) == -1)
-		return;
-	p[0] = ctx->id;
-	api_query(ctx, sql_plays, 1, p, plays_loaded);
+	if (game_id_arg(ctx) == 0)
+		game_query(ctx, sql_plays, plays_loaded);
 }
 
 static void
@@ -495,12 +496,8 @@ plays_loaded(struct api_ctx *ctx, const struct pd_db_result *r)
 void
 api_games_audit(struct api_ctx *ctx)
 {
-	const char	*p[1];
-
-	if (game_id_arg(ctx) == -1)
-		return;
-	p[0] = ctx->id;
-	api_query(ctx, sql_audit, 1, p, audit_loaded);
+	if (game_id_arg(ctx) == 0)
+		game_query(ctx, sql_audit, audit_loaded);
 }
 
 static void
