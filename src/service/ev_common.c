@@ -179,12 +179,11 @@ audit_refusal(const struct pd_job *job, const char *code)
 		req.client->strangers_audited++;
 	}
 	pd_buf_init(&payload, 0);
-	if ((g = ev_gen()) != NULL && json_gen_value(g, job->data) == 0 &&
-	    ev_gen_take(g, &payload) == 0)
+	g = ev_gen();
+	if (ev_gen_take(g, g != NULL && json_gen_value(g, job->data) == 0,
+	    &payload) == 0)
 		gs_record_refusal(job->game_id, job->user_id, job->event, code,
 		    pd_buf_cstr(&payload));
-	else if (g != NULL)
-		yajl_gen_free(g);
 	pd_buf_free(&payload);
 }
 
@@ -194,15 +193,18 @@ ev_gen(void)
 	return (yajl_gen_alloc(NULL));
 }
 
-/* Moves the generator's output into `out` and frees the generator. */
+/*
+ * Moves the generator's output into `out` when `written` (the write
+ * succeeded), and frees the generator in any case.
+ */
 int
-ev_gen_take(yajl_gen g, struct pd_buf *out)
+ev_gen_take(yajl_gen g, int written, struct pd_buf *out)
 {
 	int	rc;
 
 	if (g == NULL)
 		return (-1);
-	rc = json_gen_flush(g, out);
+	rc = written ? json_gen_flush(g, out) : -1;
 	yajl_gen_free(g);
 	return (rc);
 }
@@ -263,13 +265,9 @@ ev_state_json(const struct pd_game *g, int64_t seq, struct pd_buf *out)
 	copy->seq = seq;
 	/* An expired roll is no longer pending: show none. */
 	copy->has_roll = pd_game_roll_pending(copy, pd_clock_ms());
-	rc = -1;
-	if ((gen = ev_gen()) != NULL) {
-		if (pd_json_state(gen, copy) == PD_OK)
-			rc = ev_gen_take(gen, out);
-		else
-			yajl_gen_free(gen);
-	}
+	gen = ev_gen();
+	rc = ev_gen_take(gen, gen != NULL && pd_json_state(gen, copy) == PD_OK,
+	    out);
 	free(copy);
 	return (rc);
 }

@@ -50,10 +50,14 @@ void	ev_refuse(struct pd_job *, const struct pd_error *);
  * JSON objects as text: ev_gen() and ev_gen_take() capture what an
  * engine function writes; ev_obj_put_*() add a field before the closing
  * brace; ev_event_add() adds seq and records the object as a room event
- * of the job's commit.
+ * of the job's commit.  ev_gen_take(g, written, out) frees g whatever
+ * happened, so the write goes in as its second argument:
+ *
+ *	g = ev_gen();
+ *	if (ev_gen_take(g, g != NULL && pd_json_x(g, ...) == PD_OK, &out) ...
  */
 yajl_gen ev_gen(void);
-int	ev_gen_take(yajl_gen, struct pd_buf *);
+int	ev_gen_take(yajl_gen, int, struct pd_buf *);
 int	ev_obj_put_raw(struct pd_buf *, const char *, const char *, size_t);
 int	ev_obj_put_str(struct pd_buf *, const char *, const char *);
 int	ev_obj_put_int(struct pd_buf *, const char *, long long);

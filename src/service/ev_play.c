@@ -85,14 +85,9 @@ decision_commit(struct pd_job *job, struct pd_entry *e, const char *side,
 	pd_buf_init(&dec, 0);
 	rc = -1;
 	g = ev_gen();
-	if (g == NULL || (strcmp(side, "defensive") == 0 ?
+	if (ev_gen_take(g, g != NULL && (strcmp(side, "defensive") == 0 ?
 	    pd_json_def_decision(g, &next->def) :
-	    pd_json_off_decision(g, &next->off)) != PD_OK) {
-		if (g != NULL)
-			yajl_gen_free(g);
-		goto out;
-	}
-	if (ev_gen_take(g, &dec) == -1 ||
+	    pd_json_off_decision(g, &next->off)) == PD_OK, &dec) == -1 ||
 	    pd_buf_appends(&obj, "{}") == -1 ||
 	    ev_obj_put_str(&obj, "game_id", e->id) == -1 ||
 	    ev_obj_put_raw(&obj, "decision", (const char *)dec.data,
@@ -200,8 +195,9 @@ job_roll(struct pd_job *job, struct pd_entry *e)
 
 	pd_buf_init(&obj, 0);
 	job->commit.kind = "roll";
-	if ((g = ev_gen()) == NULL || pd_json_roll(g, &roll) != PD_OK ||
-	    ev_gen_take(g, &obj) == -1 ||
+	g = ev_gen();
+	if (ev_gen_take(g, g != NULL && pd_json_roll(g, &roll) == PD_OK,
+	    &obj) == -1 ||
 	    pd_buf_append(&job->commit.action, obj.data, obj.len) == -1 ||
 	    ev_obj_put_str(&obj, "game_id", e->id) == -1 ||
 	    ev_obj_put_str(&obj, "message",
@@ -275,8 +271,9 @@ job_outcome(struct pd_job *job, struct pd_entry *e)
 	pd_buf_init(&obj, 0);
 	pd_buf_init(&state, 0);
 	job->commit.kind = "play";
-	if ((g = ev_gen()) == NULL || pd_json_play(g, &play) != PD_OK ||
-	    ev_gen_take(g, &obj) == -1 ||
+	g = ev_gen();
+	if (ev_gen_take(g, g != NULL && pd_json_play(g, &play) == PD_OK,
+	    &obj) == -1 ||
 	    pd_buf_append(&job->commit.action, obj.data, obj.len) == -1 ||
 	    ev_state_json(next, seq, &state) == -1 ||
 	    ev_obj_put_raw(&obj, "state", (const char *)state.data,

@@ -67,8 +67,9 @@ job_lineup(struct pd_job *job, struct pd_entry *e)
 	}
 	pd_buf_init(&obj, 0);
 	pd_buf_init(&players, 0);
-	if ((g = ev_gen()) != NULL && pd_json_lineup_players(g, e->g, side) ==
-	    PD_OK && ev_gen_take(g, &players) == 0 &&
+	g = ev_gen();
+	if (ev_gen_take(g, g != NULL && pd_json_lineup_players(g, e->g,
+	    side) == PD_OK, &players) == 0 &&
 	    pd_buf_appends(&obj, "{}") == 0 &&
 	    ev_obj_put_str(&obj, "game_id", e->id) == 0 &&
 	    ev_obj_put_int(&obj, "team_id", team_id) == 0 &&
@@ -104,8 +105,9 @@ job_box_score(struct pd_job *job, struct pd_entry *e)
 
 	pd_buf_init(&obj, 0);
 	pd_buf_init(&box, 0);
-	if ((g = ev_gen()) != NULL && pd_json_box_score(g, e->g) == PD_OK &&
-	    ev_gen_take(g, &box) == 0 && pd_buf_appends(&obj, "{}") == 0 &&
+	g = ev_gen();
+	if (ev_gen_take(g, g != NULL && pd_json_box_score(g, e->g) == PD_OK,
+	    &box) == 0 && pd_buf_appends(&obj, "{}") == 0 &&
 	    ev_obj_put_str(&obj, "game_id", e->id) == 0 &&
 	    ev_obj_put_raw(&obj, "box_score", (const char *)box.data,
 	    box.len) == 0)

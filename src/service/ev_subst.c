@@ -131,8 +131,9 @@ job_sub(struct pd_job *job, struct pd_entry *e, sub_fn fn)
 
 	pd_buf_init(&obj, 0);
 	job->commit.kind = "sub";
-	if ((g = ev_gen()) == NULL || pd_json_sub(g, &res) != PD_OK ||
-	    ev_gen_take(g, &obj) == -1 ||
+	g = ev_gen();
+	if (ev_gen_take(g, g != NULL && pd_json_sub(g, &res) == PD_OK,
+	    &obj) == -1 ||
 	    pd_buf_append(&job->commit.action, obj.data, obj.len) == -1 ||
 	    lineup_rows(next, side, &job->commit.lineup) == -1 ||
 	    ev_obj_put_str(&obj, "game_id", e->id) == -1 ||
