@@ -359,8 +359,9 @@ batch_statement(struct pd_buf *sql, const char ***params, int *nparams,
 		v[6][i] = cm->user_id;
 		v[7][i] = cm->action.len ?
 		    pd_buf_cstr((struct pd_buf *)&cm->action) : "{}";
+		/* NULL: pd_commit_many() skips the lineup step (0010). */
 		v[8][i] = cm->lineup.len ?
-		    pd_buf_cstr((struct pd_buf *)&cm->lineup) : "[]";
+		    pd_buf_cstr((struct pd_buf *)&cm->lineup) : NULL;
 		v[9][i] = cm->expired_roll;
 		for (j = 0; j < cm->nevents && j < GS_EVENTS_MAX; j++, e++) {
 			(void)snprintf(b->evnum[e][0], sizeof(b->evnum[e][0]),
