@@ -12,17 +12,21 @@
 #include "engine/dice.h"
 
 static void	rng_system_fill(void *, void *, size_t);
+static void	rng_system_refill(void *);
 static void	rng_seeded_fill(void *, void *, size_t);
-static void	rng_seeded_refill(struct pd_rng_seeded *);
+static void	rng_seeded_refill(void *);
+static void	rng_take(unsigned char *, size_t, size_t *, void (*)(void *),
+		    void *, void *, size_t);
 static int	dice_valid(int, int);
 
 int
-pd_rng_system(struct pd_rng *rng)
+pd_rng_system(struct pd_rng_system *s, struct pd_rng *rng)
 {
 	if (sodium_init() < 0)
 		return (PD_ERR);
+	s->pos = sizeof(s->buf);
 	rng->fill = rng_system_fill;
-	rng->ctx = NULL;
+	rng->ctx = s;
 	return (PD_OK);
 }
 
@@ -69,12 +73,11 @@ pd_dice_roll(struct pd_rng *rng, int64_t now_ms, int runners_on,
     struct pd_roll *r)
 {
 	unsigned char	id[16];
-	size_t		i;
 
 	memset(r, 0, sizeof(*r));
 	rng->fill(rng->ctx, id, sizeof(id));
-	for (i = 0; i < sizeof(id); i++)
-		(void)snprintf(r->roll_id + 2 * i, 3, "%02x", id[i]);
+	/* 33 bytes of the 40: cannot fail. */
+	(void)sodium_bin2hex(r->roll_id, sizeof(r->roll_id), id, sizeof(id));
 
 	r->d6_one = pd_rng_uniform(rng, 6);
 	r->d6_two_a = pd_rng_uniform(rng, 6);
@@ -175,37 +178,61 @@ pd_clock_ms(void)
 	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
+/* Copies `len` bytes out of a pool, wiping them, refilled when empty. */
 static void
-rng_system_fill(void *ctx, void *buf, size_t len)
+rng_take(unsigned char *pool, size_t size, size_t *pos,
+    void (*refill)(void *), void *ctx, void *buf, size_t len)
 {
-	randombytes_buf(buf, len);
-}
-
-static void
-rng_seeded_fill(void *ctx, void *buf, size_t len)
-{
-	struct pd_rng_seeded	*s = ctx;
-	unsigned char		*out = buf;
-	size_t			 n;
+	unsigned char	*out = buf;
+	size_t		 n;
 
 	while (len > 0) {
-		if (s->pos == sizeof(s->buf))
-			rng_seeded_refill(s);
-		n = sizeof(s->buf) - s->pos;
+		if (*pos == size)
+			refill(ctx);
+		n = size - *pos;
 		if (n > len)
 			n = len;
-		memcpy(out, s->buf + s->pos, n);
-		s->pos += n;
+		memcpy(out, pool + *pos, n);
+		sodium_memzero(pool + *pos, n);
+		*pos += n;
 		out += n;
 		len -= n;
 	}
 }
 
 static void
-rng_seeded_refill(struct pd_rng_seeded *s)
+rng_system_fill(void *ctx, void *buf, size_t len)
 {
-	unsigned char	nonce[crypto_stream_chacha20_NONCEBYTES];
-	size_t		i;
+	struct pd_rng_system	*s = ctx;
+
+	rng_take(s->buf, sizeof(s->buf), &s->pos, rng_system_refill, s,
+	    buf, len);
+}
+
+static void
+rng_system_refill(void *ctx)
+{
+	struct pd_rng_system	*s = ctx;
+
+	randombytes_buf(s->buf, sizeof(s->buf));
+	s->pos = 0;
+}
+
+static void
+rng_seeded_fill(void *ctx, void *buf, size_t len)
+{
+	struct pd_rng_seeded	*s = ctx;
+
+	rng_take(s->buf, sizeof(s->buf), &s->pos, rng_seeded_refill, s,
+	    buf, len);
+}
+
+static void
+rng_seeded_refill(void *ctx)
+{
+	struct pd_rng_seeded	*s = ctx;
+	unsigned char		 nonce[crypto_stream_chacha20_NONCEBYTES];
+	size_t			 i;
 
 	for (i = 0; i < sizeof(nonce); i++)
 		nonce[i] = (unsigned char)(s->block >> (8 * i));

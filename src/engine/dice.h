@@ -22,6 +22,18 @@ struct pd_rng {
 	void	*ctx;
 };
 
+/*
+ * The service's source: libsodium's CSPRNG, drawn a pool at a time, so a
+ * roll costs one getrandom(2) in dozens instead of six.  Bytes are wiped
+ * from the pool as they are handed out.  A pool belongs to one process:
+ * a forked child must not inherit a filled one (the service sets it up in
+ * the worker, on the first roll).
+ */
+struct pd_rng_system {
+	unsigned char	buf[256];
+	size_t		pos;
+};
+
 /* Deterministic source: ChaCha20 keyed by the seed, nonce = block count. */
 struct pd_rng_seeded {
 	unsigned char	key[32];
@@ -43,7 +55,7 @@ struct pd_roll {
 	int64_t		timestamp_ms;
 };
 
-int	pd_rng_system(struct pd_rng *);
+int	pd_rng_system(struct pd_rng_system *, struct pd_rng *);
 void	pd_rng_seeded_init(struct pd_rng_seeded *, struct pd_rng *, uint64_t);
 void	pd_rng_seeded_init_key(struct pd_rng_seeded *, struct pd_rng *,
 	    const unsigned char [32]);

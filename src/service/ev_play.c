@@ -26,9 +26,10 @@ static void	job_outcome(struct pd_job *, struct pd_entry *);
 static int	decision_commit(struct pd_job *, struct pd_entry *,
 		    const char *, const char *);
 
-
-static struct pd_rng	rng;
-static int		rng_ready;
+/* This worker's dice, set up on its first roll (never in the parent). */
+static struct pd_rng_system	rng_pool;
+static struct pd_rng		rng;
+static int			rng_ready;
 
 static void
 submit(struct pd_req *req, pd_job_fn fn)
@@ -177,8 +178,13 @@ job_roll(struct pd_job *job, struct pd_entry *e)
 		ev_refuse(job, &err);
 		return;
 	}
-	if (!rng_ready && pd_rng_system(&rng) == PD_OK)
+	if (!rng_ready && pd_rng_system(&rng_pool, &rng) == PD_OK)
 		rng_ready = 1;
+	if (!rng_ready) {
+		pd_error_set(&err, PD_E_INTERNAL, NULL, "No random source");
+		ev_refuse(job, &err);
+		return;
+	}
 	now = pd_clock_ms();
 	pd_error_clear(&err);
 	if ((next = ev_state_copy(job, e)) == NULL ||

@@ -162,6 +162,33 @@ Test(engine_game, seeded_dice_are_deterministic)
 	    PD_ERR);
 }
 
+/* The service's pool: refills across rolls, hands out each byte once. */
+Test(engine_game, system_dice_pool)
+{
+	struct pd_rng_system	s;
+	struct pd_rng		rng;
+	struct pd_roll		r, prev;
+	int			i, seen[7];
+	size_t			k;
+
+	cr_assert(pd_rng_system(&s, &rng) == PD_OK);
+	memset(seen, 0, sizeof(seen));
+	memset(&prev, 0, sizeof(prev));
+	for (i = 0; i < 2000; i++) {
+		pd_dice_roll(&rng, 1, 0, &r);
+		cr_assert_eq(strlen(r.roll_id), 32);
+		cr_assert(strspn(r.roll_id, "0123456789abcdef") == 32);
+		cr_assert(strcmp(r.roll_id, prev.roll_id) != 0);
+		cr_assert(r.d6_one >= 1 && r.d6_one <= 6);
+		seen[r.d6_one]++;
+		for (k = 0; k < s.pos; k++)
+			cr_assert_eq(s.buf[k], 0, "byte %zu not wiped", k);
+		prev = r;
+	}
+	for (i = 1; i <= 6; i++)
+		cr_expect(seen[i] > 200, "face %d: %d of 2000", i, seen[i]);
+}
+
 Test(engine_game, decision_order)
 {
 	struct pd_def_input	d;
