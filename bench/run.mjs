@@ -17,12 +17,14 @@
 //     flood      BENCH_FLOOD_GAMES games paced at BENCH_FLOOD_RATE, first
 //                alone, then beside BENCH_FLOOD_SOCKETS sockets that flood
 //                roll_dice for a game they are not in (1 worker)
+//     floor      build/bench-floor (bench/floor.c): the kernel's own cost of
+//                one play's socket I/O over BENCH_GAMES games, no server
 //     ref-node   play against bench/ref-node (npm socket.io)
 //     ref-python play against bench/ref-python (python3-socketio + aiohttp)
 //
 // Results: the table on stdout, and build/bench/results.json.
 
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -48,6 +50,7 @@ const K = {
 	warmup: num('BENCH_WARMUP', 2),
 	fanoutGames: num('BENCH_FANOUT_GAMES', 200),
 	fanoutRate: num('BENCH_FANOUT_RATE', 2000),
+	floorRate: num('BENCH_FLOOR_RATE', 0),
 	pollShare: num('BENCH_POLL_SHARE', 0.25),
 	capConns: num('BENCH_CAP_CONNS', 4000),
 	capPerProc: num('BENCH_CAP_PER_PROC', 12000),
@@ -410,6 +413,31 @@ async function capacityScenario(srv, n) {
 	}
 }
 
+// The floor: plain sockets doing a play's I/O and nothing else (bench/floor.c),
+// on the first CPU of each list and as many games as the play scenarios.
+// Its result takes the shape of a play row.
+async function floorScenario() {
+	const bin = join(ROOT, 'build', 'bench-floor');
+	if (!existsSync(bin)) throw new Error(`${bin} is missing: make build/bench-floor`);
+	const cpu = (list) => String(parseInt(list, 10));
+	const args = ['-g', K.games, '-r', K.floorRate, '-d', K.duration, '-w', K.warmup,
+		'-s', cpu(K.serverCpus), '-c', cpu(K.clientCpus)].map(String);
+	const out = await new Promise((res, rej) => {
+		execFile(bin, args, { timeout: 1000 * (K.warmup + K.duration + 90) }, (e, stdout, stderr) => {
+			if (e) rej(new Error(`bench-floor: ${stderr.trim() || e.message}`)); else res(stdout);
+		});
+	});
+	const j = JSON.parse(out.trim().split('\n').pop());
+	return {
+		server: 'floor', workers: 1, games: j.games, connections: j.connections, joined: j.connections,
+		polling: 0, rate: j.rate, plays: j.plays, wall: j.wall, playsPerSec: j.plays_per_sec,
+		serverCpu: j.server_us_per_play * j.plays / 1e6, pgCpu: 0, serverUtil: j.server_util, pgUtil: 0,
+		usPerPlay: j.server_us_per_play, usUser: j.server_user_us_per_play, usSys: j.server_sys_us_per_play,
+		pgUsPerPlay: null, playsPerCpuSec: 1e6 / j.server_us_per_play, loadgenUtil: j.client_util,
+		sendsPerPlay: j.sends_per_play, recvsPerPlay: j.recvs_per_play, errors: 0,
+	};
+}
+
 // ------------------------------------------------------------- report
 
 const f = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? '-' : Number(x).toFixed(d));
@@ -420,7 +448,8 @@ function printPlay(rows) {
 	console.log('| run | server | games | conns (poll) | plays/s | server CPU µs/play | PG CPU µs/play | plays per server CPU-s | server util | loadgen util | roll ms p50/p99 | play ms p50/p99 | fan-out ms p50/p99 | spread ms p50/p99 | errors |');
 	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 	for (const [name, r] of rows) {
-		console.log(`| ${name} | ${r.server}${r.server === 'kore' ? ` (${r.workers}w)` : ''} | ${r.games} | ${r.connections} (${r.polling}) | ${f(r.playsPerSec)}${r.rate ? ` (paced ${r.rate})` : ''} | ${f(r.usPerPlay)} | ${f(r.pgUsPerPlay)} | ${f(r.playsPerCpuSec)} | ${f(r.serverUtil * 100)}% | ${f(r.loadgenUtil * 100)}% | ${ms(r.roll)} | ${ms(r.play)} | ${ms(r.fanout)} | ${ms(r.spread)} | ${r.errors}${r.closedEarly ? `, ${r.closedEarly} closed` : ''} |`);
+		const what = r.server === 'kore' ? ` (${r.workers}w)` : r.server === 'floor' ? ` (user ${f(r.usUser, 1)} + sys ${f(r.usSys, 1)} µs)` : '';
+		console.log(`| ${name} | ${r.server}${what} | ${r.games} | ${r.connections} (${r.polling}) | ${f(r.playsPerSec)}${r.rate ? ` (paced ${r.rate})` : ''} | ${f(r.usPerPlay)} | ${f(r.pgUsPerPlay)} | ${f(r.playsPerCpuSec)} | ${f(r.serverUtil * 100)}% | ${f(r.loadgenUtil * 100)}% | ${ms(r.roll)} | ${ms(r.play)} | ${ms(r.fanout)} | ${ms(r.spread)} | ${r.errors}${r.closedEarly ? `, ${r.closedEarly} closed` : ''} |`);
 	}
 }
 
@@ -438,16 +467,27 @@ function printTargets(res) {
 	const kores = [['play', res.play], ['play-1w', res['play-1w']]].filter(([, r]) => r);
 	const fanouts = [['fanout', res.fanout], ['fanout-1w', res['fanout-1w']]].filter(([, r]) => r);
 	const withPg = (k) => k.plays / (k.serverCpu + k.pgCpu);
+	// 3x Node in plays per CPU-second is at most node/3 µs per play.
+	const fl = res.floor;
+	const floorRow = (n, k) => {
+		const budget = kn ? kn.usPerPlay / 3 : null;
+		const verdict = budget === null ? 'add ref-node to the run for the budget'
+			: fl.usPerPlay > budget ? 'the floor alone exceeds the budget'
+				: `the floor leaves ${f(budget - fl.usPerPlay)} µs of the budget`;
+		console.log(`| floor: the kernel's socket I/O of a play (${fl.recvsPerPlay} recv + ${fl.sendsPerPlay} send) vs 3x Node's budget | ${n} | kore ${k ? f(k.usPerPlay) : '-'} µs, floor ${f(fl.usPerPlay)} µs (user ${f(fl.usUser, 1)} + sys ${f(fl.usSys, 1)}), node ${kn ? f(kn.usPerPlay) : '-'} µs; budget node/3: ${budget === null ? '-' : f(budget)} µs | ${verdict} |`);
+	};
 	console.log('\n## targets (printed, never asserted)\n');
 	console.log('| target | run | measured | note |');
 	console.log('|---|---|---|---|');
 	for (const [n, k] of kores) {
 		console.log(`| server CPU per play (Node ~330 µs, python ~1,150 µs) | ${n} | kore ${f(k.usPerPlay)} µs (+ PostgreSQL ${f(k.pgUsPerPlay)} µs)${kn ? `, node ${f(kn.usPerPlay)} µs` : ''}${kp ? `, python ${f(kp.usPerPlay)} µs` : ''} | refs have no database |`);
 		if (kn) console.log(`| >= 3x Node in plays per CPU-second | ${n} | ${f(k.playsPerCpuSec / kn.playsPerCpuSec, 2)}x (kore ${f(k.playsPerCpuSec)} vs node ${f(kn.playsPerCpuSec)}); with PostgreSQL's CPU counted: ${f(withPg(k) / kn.playsPerCpuSec, 2)}x | |`);
+		if (fl) floorRow(n, k);
 		if (kp) console.log(`| >= 10x python in plays per CPU-second | ${n} | ${f(k.playsPerCpuSec / kp.playsPerCpuSec, 2)}x (python ${f(kp.playsPerCpuSec)}); with PostgreSQL: ${f(withPg(k) / kp.playsPerCpuSec, 2)}x | |`);
 		if (kn) console.log(`| memory per joined connection vs node | ${n} | kore ${f(k.rssPerConn / 1024, 2)} KiB, node ${f(kn.rssPerConn / 1024, 2)} KiB${kp ? `, python ${f(kp.rssPerConn / 1024, 2)} KiB` : ''} | RSS growth over the join, ${k.connections} conns |`);
 		if (kn) console.log(`| fan-out p99 vs node (closed loop) | ${n} | kore ${f(k.fanout.p99, 2)} ms, node ${f(kn.fanout.p99, 2)} ms${kp ? `, python ${f(kp.fanout.p99, 2)} ms` : ''} | kore includes 1 PostgreSQL commit |`);
 	}
+	if (fl && !kores.length) floorRow('floor', null);
 	for (const [n, fo] of fanouts) console.log(`| fan-out p99 < 2 ms at 2,000 plays/s across 2,000 connections | ${n} | ${f(fo.playsPerSec)} plays/s over ${fo.connections} conns: fan-out p99 ${f(fo.fanout.p99, 2)} ms (request -> spectator), spread p99 ${f(fo.spread.p99, 2)} ms | ${fo.playsPerSec < 0.95 * fo.rate ? 'did NOT reach the paced rate' : ''} |`);
 	if (cap) console.log(`| <= 6 KiB per joined connection | capacity | ${f(cap.rssPerConn / 1024, 2)} KiB over ${cap.joined} conns | |`);
 	if (cap) console.log(`| 30,000 connections on two workers | capacity | ${cap.held} held of ${cap.target} asked (${cap.workers} workers) | BENCH_CAP_CONNS=30000 for the full figure |`);
@@ -458,7 +498,7 @@ function printTargets(res) {
 
 // ------------------------------------------------------------- main
 
-const ALL = ['capacity', 'play', 'play-1w', 'fanout', 'fanout-1w', 'poll', 'flood', 'ref-node', 'ref-python'];
+const ALL = ['capacity', 'play', 'play-1w', 'fanout', 'fanout-1w', 'poll', 'flood', 'floor', 'ref-node', 'ref-python'];
 const which = process.argv.slice(2).length ? process.argv.slice(2) : env('BENCH_SCENARIOS', ALL.join(',')).split(',');
 
 const live = new Set();
@@ -477,6 +517,17 @@ async function main() {
 	try {
 		for (const sc of which) {
 			const ts = Date.now();
+			if (sc === 'floor') {
+				log(`floor: build/bench-floor, ${K.games} games`);
+				try {
+					res[sc] = await floorScenario();
+				} catch (e) {
+					log(`${sc} failed: ${e.stack}`);
+					res[sc] = { failed: String(e.message) };
+				}
+				log(`${sc}: done in ${((Date.now() - ts) / 1000).toFixed(1)} s`);
+				continue;
+			}
 			let srv;
 			if (sc.startsWith('ref-')) srv = await startRef(sc);
 			else srv = await startKore(sc, sc.endsWith('-1w') || sc === 'flood' ? 1 : K.workers);
@@ -509,7 +560,7 @@ async function main() {
 	console.log(`\n# make bench: server figures (${new Date().toISOString()}, ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 	console.log(`server on CPU ${K.serverCpus} (PostgreSQL too), load generator on CPU ${K.clientCpus}; kore WORKERS=${K.workers}; ${K.duration} s windows after ${K.warmup} s warm-up`);
 	if (res.capacity && !res.capacity.failed) printCap(res.capacity);
-	const rows = ['play', 'play-1w', 'fanout', 'fanout-1w', 'poll', 'flood-off', 'flood-on', 'ref-node', 'ref-python'].filter((n) => res[n] && !res[n].failed).map((n) => [n, res[n]]);
+	const rows = ['play', 'play-1w', 'fanout', 'fanout-1w', 'poll', 'flood-off', 'flood-on', 'floor', 'ref-node', 'ref-python'].filter((n) => res[n] && !res[n].failed).map((n) => [n, res[n]]);
 	if (rows.length) printPlay(rows);
 	printTargets(Object.fromEntries(Object.entries(res).filter(([, v]) => !v.failed)));
 	for (const [n, v] of Object.entries(res)) if (v.failed) console.log(`\n${n}: FAILED: ${v.failed}`);

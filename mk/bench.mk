@@ -7,6 +7,9 @@
 #   make bench-server BENCH_ARGS="play"    one scenario
 #   BENCH_CAP_CONNS=30000 BENCH_GAMES=200 make bench-server   bigger runs
 #
+# build/bench-floor (bench/floor.c, scenario `floor`) is the kernel's own
+# cost of a play's socket I/O, with no application logic: libc only.
+#
 # bench/ref-node's packages are installed here only (npm ci), never by
 # `make test`; python3-socketio and python3-aiohttp come from Debian.
 
@@ -24,5 +27,10 @@ bench-ref-deps:
 		apt-get install -y python3-socketio python3-aiohttp >/dev/null; }
 	@[ -d node_modules/ws ] || npm ci --no-audit --no-fund
 
-bench-server: $(BUILD)/pd.so bench-ref-deps
+$(BUILD)/rel/bench/floor.o: WARN += -Werror
+
+$(BUILD)/bench-floor: $(BUILD)/rel/bench/floor.o
+	$(CC) -o $@ $^
+
+bench-server: $(BUILD)/pd.so $(BUILD)/bench-floor bench-ref-deps
 	node bench/run.mjs $(BENCH_ARGS)
