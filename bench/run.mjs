@@ -188,11 +188,13 @@ async function startKore(name, workers = K.workers) {
 	const port = await freePort();
 	const secret = randomBytes(16).toString('hex');
 	// Its own pid file (kore.pid in the tree belongs to whoever ran last)
-	// and no worker pinning of Kore's own: taskset decides.
+	// and no worker pinning of Kore's own: taskset decides.  Lines in
+	// BENCH_KORE_CONF come last (what-if experiments only).
 	const conf = join(OUT, `kore-bench-${port}.conf`);
 	writeFileSync(conf, `${readFileSync(join(ROOT, 'kore.conf'), 'utf8')}
 pidfile ${join(OUT, `kore-${port}.pid`)}
 worker_set_affinity 0
+${(process.env.BENCH_KORE_CONF ?? '').replaceAll(';', '\n')}
 `);
 	const logFile = join(OUT, `${name}-${port}.log`);
 	const { openSync } = await import('node:fs');
