@@ -39,7 +39,7 @@ submit(struct pd_req *req, pd_job_fn fn)
 	if (ev_game_id(req, &game_id, NULL) == -1)
 		return;
 	pd_games_submit(sio_socket_id(req->client->sock), req->client->user_id,
-	    game_id, req->event, req->ack, req->data, fn);
+	    game_id, req->event, req->ack, pd_req_take_data(req), fn);
 }
 
 void
@@ -70,7 +70,7 @@ ev_manual_outcome(struct pd_req *req)
 	if (ev_game_id(req, &game_id, required) == -1)
 		return;
 	pd_games_submit(sio_socket_id(req->client->sock), req->client->user_id,
-	    game_id, req->event, req->ack, req->data, job_outcome);
+	    game_id, req->event, req->ack, pd_req_take_data(req), job_outcome);
 }
 
 static int

@@ -46,7 +46,7 @@ ev_get_lineup(struct pd_req *req)
 		return;
 	}
 	pd_games_submit_verified(sio_socket_id(req->client->sock),
-	    req->client->user_id, game_id, req->event, req->ack, req->data,
+	    req->client->user_id, game_id, req->event, req->ack, pd_req_take_data(req),
 	    job_lineup);
 }
 
@@ -93,7 +93,7 @@ ev_get_box_score(struct pd_req *req)
 	if (ev_game_id(req, &game_id, NULL) == -1)
 		return;
 	pd_games_submit_verified(sio_socket_id(req->client->sock),
-	    req->client->user_id, game_id, req->event, req->ack, req->data,
+	    req->client->user_id, game_id, req->event, req->ack, pd_req_take_data(req),
 	    job_box_score);
 }
 
@@ -137,7 +137,7 @@ ev_request_game_state(struct pd_req *req)
 		return;
 	}
 	pd_games_submit_verified(sio_socket_id(req->client->sock),
-	    req->client->user_id, game_id, req->event, req->ack, req->data,
+	    req->client->user_id, game_id, req->event, req->ack, pd_req_take_data(req),
 	    job_sync);
 }
 

@@ -41,7 +41,7 @@ ev_join_game(struct pd_req *req)
 		return;
 	}
 	pd_games_submit_verified(sio_socket_id(req->client->sock),
-	    req->client->user_id, game_id, req->event, req->ack, req->data,
+	    req->client->user_id, game_id, req->event, req->ack, pd_req_take_data(req),
 	    job_join);
 }
 
@@ -146,7 +146,7 @@ ev_leave_game(struct pd_req *req)
 	if (ev_game_id(req, &game_id, NULL) == -1)
 		return;
 	pd_games_submit(sio_socket_id(req->client->sock), req->client->user_id,
-	    game_id, req->event, req->ack, req->data, job_leave);
+	    game_id, req->event, req->ack, pd_req_take_data(req), job_leave);
 }
 
 static void

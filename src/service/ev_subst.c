@@ -75,7 +75,7 @@ submit(struct pd_req *req, int needs_position, pd_job_fn fn)
 		return;
 	}
 	pd_games_submit(sio_socket_id(req->client->sock), req->client->user_id,
-	    game_id, req->event, req->ack, req->data, fn);
+	    game_id, req->event, req->ack, pd_req_take_data(req), fn);
 }
 
 static void

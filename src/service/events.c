@@ -55,7 +55,10 @@ pd_events_dispatch(struct pd_client *c, const char *name, yajl_val args,
 	req.client = c;
 	req.event = name;
 	req.ack = ack;
-	req.data = args->u.array.len > 1 ? args->u.array.values[1] : NULL;
+	if (args->u.array.len > 1) {
+		req.slot = &args->u.array.values[1];
+		req.data = *req.slot;
+	}
 
 	if (rate_limited(&req))
 		return;
@@ -71,6 +74,19 @@ pd_events_dispatch(struct pd_client *c, const char *name, yajl_val args,
 	pd_metrics_event("unknown");
 	(void)snprintf(msg, sizeof(msg), "Unknown event: %.100s", name);
 	pd_reply_error(&req, "error", "UNKNOWN_EVENT", msg, NULL);
+}
+
+yajl_val
+pd_req_take_data(struct pd_req *req)
+{
+	yajl_val	v;
+
+	if (req->slot == NULL)
+		return (req->data != NULL ? json_copy(req->data) : NULL);
+	v = *req->slot;
+	*req->slot = NULL;
+	req->slot = NULL;
+	return (v);
 }
 
 /*

@@ -21,11 +21,19 @@ struct pd_req {
 	struct pd_client	*client;	/* NULL: the socket is gone */
 	const char		*event;
 	yajl_val		 data;		/* first argument, or NULL */
+	yajl_val		*slot;		/* data's place in its packet */
 	int64_t			 ack;		/* -1: no ack callback */
 };
 
 void	pd_events_dispatch(struct pd_client *, const char *name,
 	    yajl_val args, int64_t ack);
+
+/*
+ * Takes data out of its packet (which is freed when the handler returns)
+ * for a handler that keeps it, e.g. in a queued job; the caller owns it.
+ * Without a packet (a job's request) it is a copy.
+ */
+yajl_val	pd_req_take_data(struct pd_req *);
 
 /* Emits `event` with object `json` to the requester, and acks it. */
 void	pd_reply(const struct pd_req *, const char *event, const char *json,

@@ -104,6 +104,7 @@ submit(const char *sock_id, const char *user_id, const char *game_id,
 	    (job = calloc(1, sizeof(*job))) == NULL) {
 		pd_job_error_ids(sock_id, event, ack, "INTERNAL_ERROR",
 		    "Server out of memory", NULL);
+		yajl_tree_free(data);
 		return;
 	}
 	(void)snprintf(job->sock_id, sizeof(job->sock_id), "%s", sock_id);
@@ -114,7 +115,7 @@ submit(const char *sock_id, const char *user_id, const char *game_id,
 	job->fn = fn;
 	job->entry = e;
 	job->verify = verify;
-	job->data = data != NULL ? json_copy(data) : NULL;
+	job->data = data;
 	gs_commit_init(&job->commit);
 	TAILQ_INSERT_TAIL(&e->jobs, job, link);
 	entry_pump(e);

@@ -80,7 +80,8 @@ void		 pd_games_init(void);
 /*
  * Queues `fn` for the game; it runs when the game is loaded and every
  * earlier job of it has finished.  A missing game answers GAME_NOT_FOUND
- * to the requester without running fn.  The payload is copied.
+ * to the requester without running fn.  The job takes the payload over
+ * (pd_req_take_data()): game_id may point into it.
  */
 void		 pd_games_submit(const char *sock_id, const char *user_id,
 		    const char *game_id, const char *event, int64_t ack,

@@ -55,7 +55,11 @@ struct sio_namespace_ops {
 		    const char *authorization, struct sio_connect_error *err);
 	/* After the CONNECT reply went out. */
 	void	(*connected)(struct sio_socket *);
-	/* `args` is the whole array, name first; ack is -1 without one. */
+	/*
+	 * `args` is the whole array, name first; ack is -1 without one.  It
+	 * is freed after the call, but for an element the handler took out
+	 * of it (its slot set to NULL), which is then the handler's.
+	 */
 	void	(*event)(struct sio_socket *, const char *name, yajl_val args,
 		    const struct sio_attachment *, int nattach, int64_t ack);
 	/* Called once; the socket is freed when it returns. */
