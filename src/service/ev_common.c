@@ -209,36 +209,38 @@ ev_gen_take(yajl_gen g, int written, struct pd_buf *out)
 	return (rc);
 }
 
-int
-ev_obj_put_raw(struct pd_buf *obj, const char *key, const char *raw,
-    size_t len)
+/* Opens "key": before the closing brace of `obj`; the value follows. */
+static int
+obj_key(struct pd_buf *obj, const char *key)
 {
 	if (obj->len < 2 || obj->data[obj->len - 1] != '}')
 		return (-1);
 	obj->len--;
 	if ((obj->data[obj->len - 1] != '{' && pd_buf_appendc(obj, ',') == -1) ||
 	    json_append_string(obj, key, strlen(key)) == -1 ||
-	    pd_buf_appendc(obj, ':') == -1 ||
-	    pd_buf_append(obj, raw, len) == -1 ||
-	    pd_buf_appendc(obj, '}') == -1)
+	    pd_buf_appendc(obj, ':') == -1)
 		return (-1);
 	return (0);
 }
 
 int
+ev_obj_put_raw(struct pd_buf *obj, const char *key, const char *raw,
+    size_t len)
+{
+	if (obj_key(obj, key) == -1 || pd_buf_append(obj, raw, len) == -1)
+		return (-1);
+	return (pd_buf_appendc(obj, '}'));
+}
+
+int
 ev_obj_put_str(struct pd_buf *obj, const char *key, const char *value)
 {
-	struct pd_buf	v;
-	int		rc;
-
-	pd_buf_init(&v, 0);
-	rc = -1;
 	if (value == NULL)
-		rc = ev_obj_put_raw(obj, key, "null", 4);
-	else if (json_append_string(&v, value, strlen(value)) == 0)
-		rc = ev_obj_put_raw(obj, key, (const char *)v.data, v.len);
-	pd_buf_free(&v);
-	return (rc);
+		return (ev_obj_put_raw(obj, key, "null", 4));
+	if (obj_key(obj, key) == -1 ||
+	    json_append_string(obj, value, strlen(value)) == -1)
+		return (-1);
+	return (pd_buf_appendc(obj, '}'));
 }
 
 int

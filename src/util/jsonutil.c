@@ -200,23 +200,32 @@ int
 json_append_string(struct pd_buf *b, const char *s, size_t len)
 {
 	static const char	hex[] = "0123456789abcdef";
-	size_t			i;
+	size_t			i, run;
 	unsigned char		c;
 
 	if (pd_buf_appendc(b, '"') == -1)
 		return (-1);
-	for (i = 0; i < len; i++) {
+	for (i = 0; i < len; i += run) {
+		/* Characters that need no escape go in as one run. */
+		for (run = 0; i + run < len; run++) {
+			c = (unsigned char)s[i + run];
+			if (c == '"' || c == '\\' || c < 0x20)
+				break;
+		}
+		if (run > 0) {
+			if (pd_buf_append(b, s + i, run) == -1)
+				return (-1);
+			continue;
+		}
 		c = (unsigned char)s[i];
+		run = 1;
 		if (c == '"' || c == '\\') {
 			if (pd_buf_appendc(b, '\\') == -1 ||
 			    pd_buf_appendc(b, c) == -1)
 				return (-1);
-		} else if (c < 0x20) {
-			if (pd_buf_appends(b, "\\u00") == -1 ||
-			    pd_buf_appendc(b, hex[c >> 4]) == -1 ||
-			    pd_buf_appendc(b, hex[c & 0xf]) == -1)
-				return (-1);
-		} else if (pd_buf_appendc(b, c) == -1) {
+		} else if (pd_buf_appends(b, "\\u00") == -1 ||
+		    pd_buf_appendc(b, hex[c >> 4]) == -1 ||
+		    pd_buf_appendc(b, hex[c & 0xf]) == -1) {
 			return (-1);
 		}
 	}
