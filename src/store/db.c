@@ -16,6 +16,7 @@
 #include <kore/http.h>
 #include <kore/pgsql.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +40,9 @@ struct pd_db_query {
 	struct kore_pgsql	 pg;
 	TAILQ_ENTRY(pd_db_query) list;
 	enum q_state		 state;
-	char			*sql;
-	char			**params;	/* nparams, owned */
+	char			*sql;		/* in mem */
+	char			**params;	/* nparams, in mem */
+	void			*mem;		/* owned: the above, one block */
 	int			 nparams;
 	pd_db_cb		 cb;
 	void			*arg;
@@ -162,24 +164,44 @@ query_new(const char *sql, int nparams, const char *const *params,
     pd_db_cb cb, void *arg)
 {
 	struct pd_db_query	*q;
+	size_t			 size, n;
+	char			*p;
 	int			 i;
 
 	if (!db_ready || nparams < 0 || nparams > PD_DB_MAX_PARAMS)
 		return (NULL);
 	if (nwaiting >= DB_QUEUE_MAX)
 		return (NULL);
+	/* One block for the statement and its parameters (a batch has ~1,000). */
+	size = sizeof(char *) * (size_t)nparams + strlen(sql) + 1;
+	for (i = 0; i < nparams; i++) {
+		if (params[i] == NULL)
+			continue;
+		n = strlen(params[i]) + 1;
+		if (n > SIZE_MAX - size)
+			return (NULL);
+		size += n;
+	}
 	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return (NULL);
-	if ((q->sql = strdup(sql)) == NULL)
-		goto fail;
-	if (nparams > 0 &&
-	    (q->params = calloc(nparams, sizeof(*q->params))) == NULL)
-		goto fail;
+	if ((q->mem = malloc(size)) == NULL) {
+		free(q);
+		return (NULL);
+	}
+	q->params = q->mem;
+	p = (char *)(q->params + nparams);
+	q->sql = p;
+	n = strlen(sql) + 1;
+	memcpy(p, sql, n);
+	p += n;
 	for (i = 0; i < nparams; i++) {
-		if (params[i] != NULL &&
-		    (q->params[i] = strdup(params[i])) == NULL)
-			goto fail;
-		q->nparams = i + 1;
+		q->params[i] = NULL;
+		if (params[i] == NULL)
+			continue;
+		n = strlen(params[i]) + 1;
+		memcpy(p, params[i], n);
+		q->params[i] = p;
+		p += n;
 	}
 	q->nparams = nparams;
 	q->cb = cb;
@@ -190,13 +212,6 @@ query_new(const char *sql, int nparams, const char *const *params,
 	TAILQ_INSERT_TAIL(&waiting, q, list);
 	nwaiting++;
 	return (q);
-fail:
-	for (i = 0; i < q->nparams; i++)
-		free(q->params[i]);
-	free(q->params);
-	free(q->sql);
-	free(q);
-	return (NULL);
 }
 
 struct pd_db_query *
@@ -411,7 +426,6 @@ finish(struct pd_db_query *q)
 {
 	struct pd_db_result	 res;
 	const char		*st;
-	int			 i;
 
 	memset(&res, 0, sizeof(res));
 	res.status = q->status;
@@ -446,10 +460,7 @@ finish(struct pd_db_query *q)
 	kore_pgsql_cleanup(&q->pg);
 	if (q->result != NULL)
 		PQclear(q->result);
-	for (i = 0; i < q->nparams; i++)
-		free(q->params[i]);
-	free(q->params);
-	free(q->sql);
+	free(q->mem);
 	free(q->error);
 	free(q);
 	pump();
