@@ -19,13 +19,16 @@
 //                roll_dice for a game they are not in (1 worker)
 //     floor      build/bench-floor (bench/floor.c): the kernel's own cost of
 //                one play's socket I/O over BENCH_GAMES games, no server
+//     pgfloor    PostgreSQL alone: pgbench commits one-row INSERTs at the
+//                fanout scenario's commit rate; their latency is the floor
+//                under its fan-out p99
 //     ref-node   play against bench/ref-node (npm socket.io)
 //     ref-python play against bench/ref-python (python3-socketio + aiohttp)
 //
 // Results: the table on stdout, and build/bench/results.json.
 
 import { spawn, execFile, execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync, unlinkSync } from 'node:fs';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -440,6 +443,49 @@ async function floorScenario() {
 	};
 }
 
+// The commit floor: the cluster and core the server's commits use, and
+// nothing else.  pgbench (on the client core) commits one durable one-row
+// INSERT per transaction, paced at two per play of the fanout scenario
+// (its roll and its play), over 8 connections.  The figure is each
+// transaction's own time, from the moment pgbench sent it (its schedule
+// lag, time spent waiting for a free connection, is left out).
+async function pgFloorScenario() {
+	pgStart();
+	const db = execFileSync(join(ROOT, 'bench/pg.sh'), ['url', 'pd_bench_floor']).toString().trim();
+	execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', db, '-c', 'CREATE TABLE t (a int)']);
+	const script = join(OUT, 'pgfloor.sql');
+	writeFileSync(script, 'INSERT INTO t VALUES (1);\n');
+	for (const f of readdirSync(OUT)) if (f.startsWith('pgfloor.log')) unlinkSync(join(OUT, f));
+	const rate = 2 * K.fanoutRate;
+	const cpu = String(parseInt(K.clientCpus, 10));
+	await new Promise((res, rej) => {
+		execFile('taskset', ['-c', cpu, 'pgbench', '-n', '-c', '8', '-j', '1', '-T', String(K.warmup + K.duration),
+			'-R', String(rate), '-l', '--log-prefix', join(OUT, 'pgfloor.log'), '-f', script, db],
+		{ timeout: 1000 * (K.warmup + K.duration + 60) }, (e, stdout, stderr) => {
+			if (e) rej(new Error(`pgbench: ${stderr.trim() || e.message}`)); else res(stdout);
+		});
+	});
+	// Log lines: client, transaction, latency µs (from the scheduled start),
+	// script, epoch s, µs, schedule lag µs.
+	const lat = [];
+	let t0 = Infinity;
+	const rows = [];
+	for (const f of readdirSync(OUT).filter((n) => n.startsWith('pgfloor.log'))) {
+		for (const line of readFileSync(join(OUT, f), 'utf8').split('\n')) {
+			const c = line.trim().split(/\s+/);
+			if (c.length < 7) continue;
+			const at = Number(c[4]) + Number(c[5]) / 1e6;
+			t0 = Math.min(t0, at);
+			rows.push([at, (Number(c[2]) - Number(c[6])) / 1000]);
+		}
+	}
+	for (const [at, ms] of rows) if (at - t0 >= K.warmup) lat.push(ms);
+	const sorted = Float64Array.from(lat).sort();
+	const q = (p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p / 100 * sorted.length))] : null);
+	return { server: 'pgbench', rate, commits: lat.length, commitsPerSec: lat.length / K.duration,
+		commit: { n: lat.length, p50: q(50), p90: q(90), p99: q(99), max: q(100) } };
+}
+
 // ------------------------------------------------------------- report
 
 const f = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? '-' : Number(x).toFixed(d));
@@ -491,6 +537,8 @@ function printTargets(res) {
 	}
 	if (fl && !kores.length) floorRow('floor', null);
 	for (const [n, fo] of fanouts) console.log(`| fan-out p99 < 2 ms at 2,000 plays/s across 2,000 connections | ${n} | ${f(fo.playsPerSec)} plays/s over ${fo.connections} conns: fan-out p99 ${f(fo.fanout.p99, 2)} ms (request -> spectator), spread p99 ${f(fo.spread.p99, 2)} ms | ${fo.playsPerSec < 0.95 * fo.rate ? 'did NOT reach the paced rate' : ''} |`);
+	const pf = res.pgfloor;
+	if (pf) console.log(`| fan-out p99 < 2 ms: the commit floor under it | pgfloor | PostgreSQL alone, one-row durable INSERTs at ${f(pf.commitsPerSec)} of ${pf.rate} commits/s asked: commit p50 ${f(pf.commit.p50, 2)} ms, p99 ${f(pf.commit.p99, 2)} ms | ${pf.commit.p99 >= 2 ? 'the commit alone misses 2 ms at p99' : ''} |`);
 	if (cap) console.log(`| <= 6 KiB per joined connection | capacity | ${f(cap.rssPerConn / 1024, 2)} KiB over ${cap.joined} conns | |`);
 	if (cap) console.log(`| 30,000 connections on two workers | capacity | ${cap.held} held of ${cap.target} asked (${cap.workers} workers) | BENCH_CAP_CONNS=30000 for the full figure |`);
 	const fOff = res['flood-off']; const fOn = res['flood-on'];
@@ -500,7 +548,7 @@ function printTargets(res) {
 
 // ------------------------------------------------------------- main
 
-const ALL = ['capacity', 'play', 'play-1w', 'fanout', 'fanout-1w', 'poll', 'flood', 'floor', 'ref-node', 'ref-python'];
+const ALL = ['capacity', 'play', 'play-1w', 'fanout', 'fanout-1w', 'poll', 'flood', 'floor', 'pgfloor', 'ref-node', 'ref-python'];
 const which = process.argv.slice(2).length ? process.argv.slice(2) : env('BENCH_SCENARIOS', ALL.join(',')).split(',');
 
 const live = new Set();
@@ -519,10 +567,10 @@ async function main() {
 	try {
 		for (const sc of which) {
 			const ts = Date.now();
-			if (sc === 'floor') {
-				log(`floor: build/bench-floor, ${K.games} games`);
+			if (sc === 'floor' || sc === 'pgfloor') {
+				log(sc === 'floor' ? `floor: build/bench-floor, ${K.games} games` : `pgfloor: pgbench at ${2 * K.fanoutRate} commits/s`);
 				try {
-					res[sc] = await floorScenario();
+					res[sc] = sc === 'floor' ? await floorScenario() : await pgFloorScenario();
 				} catch (e) {
 					log(`${sc} failed: ${e.stack}`);
 					res[sc] = { failed: String(e.message) };
