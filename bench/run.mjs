@@ -54,6 +54,7 @@ const K = {
 	fanoutGames: num('BENCH_FANOUT_GAMES', 200),
 	fanoutRate: num('BENCH_FANOUT_RATE', 2000),
 	floorRate: num('BENCH_FLOOR_RATE', 0),
+	rounds: num('BENCH_ROUNDS', 1),
 	pollShare: num('BENCH_POLL_SHARE', 0.25),
 	capConns: num('BENCH_CAP_CONNS', 4000),
 	capPerProc: num('BENCH_CAP_PER_PROC', 12000),
@@ -559,59 +560,96 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 	});
 }
 
+// Runs one scenario; returns its rows by name (flood makes two).
+async function runScenario(sc, servers) {
+	const ts = Date.now();
+	const out = {};
+	if (sc === 'floor' || sc === 'pgfloor') {
+		log(sc === 'floor' ? `floor: build/bench-floor, ${K.games} games` : `pgfloor: pgbench at ${2 * K.fanoutRate} commits/s`);
+		try {
+			out[sc] = sc === 'floor' ? await floorScenario() : await pgFloorScenario();
+		} catch (e) {
+			log(`${sc} failed: ${e.stack}`);
+			out[sc] = { failed: String(e.message) };
+		}
+		log(`${sc}: done in ${((Date.now() - ts) / 1000).toFixed(1)} s`);
+		return out;
+	}
+	let srv;
+	if (sc.startsWith('ref-')) srv = await startRef(sc);
+	else srv = await startKore(sc, sc.endsWith('-1w') || sc === 'flood' ? 1 : K.workers);
+	servers.push(srv);
+	live.add(srv.proc);
+	log(`${sc}: ${srv.kind} at ${srv.url} (log ${srv.logFile})`);
+	try {
+		if (sc === 'capacity') out[sc] = await capacityScenario(srv, K.capConns);
+		else if (sc === 'play' || sc === 'play-1w' || sc.startsWith('ref-')) out[sc] = await playScenario(srv, { games: K.games });
+		else if (sc === 'fanout' || sc === 'fanout-1w') out[sc] = await playScenario(srv, { games: K.fanoutGames, rate: K.fanoutRate });
+		else if (sc === 'poll') out[sc] = await playScenario(srv, { games: K.games, pollShare: K.pollShare });
+		else if (sc === 'flood') {
+			out['flood-off'] = await playScenario(srv, { games: K.floodGames, rate: K.floodRate });
+			out['flood-on'] = await playScenario(srv, { games: K.floodGames, rate: K.floodRate, flood: K.floodSockets });
+		}
+		else throw new Error(`unknown scenario ${sc}`);
+	} catch (e) {
+		log(`${sc} failed: ${e.stack}`);
+		out[sc] = { failed: String(e.message) };
+	} finally {
+		await kill(srv.proc);
+	}
+	log(`${sc}: done in ${((Date.now() - ts) / 1000).toFixed(1)} s`);
+	return out;
+}
+
+// The figure a round is ranked by, for the median of BENCH_ROUNDS.
+const rankOf = (r) => r.usPerPlay ?? r.commit?.p99 ?? r.rssPerConn ?? 0;
+
+// With BENCH_ROUNDS > 1 the scenarios run in turn that many times, so
+// that Kore and the references meet the same moments of a machine whose
+// speed drifts; each row is then its median round, and every round's
+// figure is kept beside it.
+function medianRounds(all) {
+	const res = {};
+	for (const [name, runs] of Object.entries(all)) {
+		const ok = runs.filter((r) => !r.failed);
+		if (!ok.length) {
+			res[name] = runs[0];
+			continue;
+		}
+		const sorted = [...ok].sort((x, y) => rankOf(x) - rankOf(y));
+		res[name] = { ...sorted[Math.floor((sorted.length - 1) / 2)], rounds: ok.map(rankOf) };
+	}
+	return res;
+}
+
 async function main() {
 	log('knobs', JSON.stringify(K));
-	const res = {};
+	const all = {};
 	const servers = [];
 	const t0 = Date.now();
 	try {
-		for (const sc of which) {
-			const ts = Date.now();
-			if (sc === 'floor' || sc === 'pgfloor') {
-				log(sc === 'floor' ? `floor: build/bench-floor, ${K.games} games` : `pgfloor: pgbench at ${2 * K.fanoutRate} commits/s`);
-				try {
-					res[sc] = sc === 'floor' ? await floorScenario() : await pgFloorScenario();
-				} catch (e) {
-					log(`${sc} failed: ${e.stack}`);
-					res[sc] = { failed: String(e.message) };
-				}
-				log(`${sc}: done in ${((Date.now() - ts) / 1000).toFixed(1)} s`);
-				continue;
+		for (let round = 1; round <= K.rounds; round++) {
+			if (K.rounds > 1) log(`round ${round} of ${K.rounds}`);
+			for (const sc of which) {
+				for (const [name, r] of Object.entries(await runScenario(sc, servers)))
+					(all[name] ??= []).push(r);
 			}
-			let srv;
-			if (sc.startsWith('ref-')) srv = await startRef(sc);
-			else srv = await startKore(sc, sc.endsWith('-1w') || sc === 'flood' ? 1 : K.workers);
-			servers.push(srv);
-			live.add(srv.proc);
-			log(`${sc}: ${srv.kind} at ${srv.url} (log ${srv.logFile})`);
-			try {
-				if (sc === 'capacity') res[sc] = await capacityScenario(srv, K.capConns);
-				else if (sc === 'play' || sc === 'play-1w' || sc.startsWith('ref-')) res[sc] = await playScenario(srv, { games: K.games });
-				else if (sc === 'fanout' || sc === 'fanout-1w') res[sc] = await playScenario(srv, { games: K.fanoutGames, rate: K.fanoutRate });
-				else if (sc === 'poll') res[sc] = await playScenario(srv, { games: K.games, pollShare: K.pollShare });
-				else if (sc === 'flood') {
-					res['flood-off'] = await playScenario(srv, { games: K.floodGames, rate: K.floodRate });
-					res['flood-on'] = await playScenario(srv, { games: K.floodGames, rate: K.floodRate, flood: K.floodSockets });
-				}
-				else throw new Error(`unknown scenario ${sc}`);
-			} catch (e) {
-				log(`${sc} failed: ${e.stack}`);
-				res[sc] = { failed: String(e.message) };
-			} finally {
-				await kill(srv.proc);
-			}
-			log(`${sc}: done in ${((Date.now() - ts) / 1000).toFixed(1)} s`);
 		}
 	} finally {
 		for (const s of servers) await kill(s.proc);
 		if (pgPid && !process.env.BENCH_KEEP_PG) execFileSync(join(ROOT, 'bench/pg.sh'), ['stop']);
 	}
+	const res = medianRounds(all);
 	writeFileSync(join(OUT, 'results.json'), JSON.stringify({ knobs: K, results: res }, null, 2));
 	console.log(`\n# make bench: server figures (${new Date().toISOString()}, ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 	console.log(`server on CPU ${K.serverCpus} (PostgreSQL too), load generator on CPU ${K.clientCpus}; kore WORKERS=${K.workers}; ${K.duration} s windows after ${K.warmup} s warm-up`);
 	if (res.capacity && !res.capacity.failed) printCap(res.capacity);
 	const rows = ['play', 'play-1w', 'fanout', 'fanout-1w', 'poll', 'flood-off', 'flood-on', 'floor', 'ref-node', 'ref-python'].filter((n) => res[n] && !res[n].failed).map((n) => [n, res[n]]);
 	if (rows.length) printPlay(rows);
+	if (K.rounds > 1) {
+		console.log(`\n${K.rounds} rounds; each row is the median round. Per round (µs per play; pgfloor: commit p99 ms; capacity: bytes per conn):\n`);
+		for (const [n, v] of Object.entries(res)) if (v.rounds) console.log(`- ${n}: ${v.rounds.map((x) => f(x, x < 10 ? 2 : 0)).join(', ')}`);
+	}
 	printTargets(Object.fromEntries(Object.entries(res).filter(([, v]) => !v.failed)));
 	for (const [n, v] of Object.entries(res)) if (v.failed) console.log(`\n${n}: FAILED: ${v.failed}`);
 	for (const [n, v] of Object.entries(res)) if (v.firstError) console.log(`${n}: first error seen: ${v.firstError}`);
