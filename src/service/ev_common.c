@@ -305,9 +305,14 @@ ev_broadcast(struct pd_job *job)
 {
 	struct pd_buf	 pkt;
 	char		 room[64], offset[64];
+	unsigned char	 note[SIO_NOTE_MAX];
+	size_t		 note_len;
 	int		 i;
 
 	pd_room_game(room, sizeof(room), job->game_id);
+	/* The other workers learn of the commit with its events. */
+	note_len = job->nout > 0 ? pd_games_take_note(job, note, sizeof(note)) :
+	    0;
 	pd_buf_init(&pkt, 0);
 	for (i = 0; i < job->nout; i++) {
 		pd_buf_reset(&pkt);
@@ -319,8 +324,8 @@ ev_broadcast(struct pd_job *job)
 		/* The recovery offset of a room event (see recovery.c). */
 		(void)snprintf(offset, sizeof(offset), "%s:%lld", job->game_id,
 		    (long long)job->out_seq[i]);
-		sio_room_emit_offset("/", room, (const char *)pkt.data, pkt.len,
-		    pd_cfg.recovery ? offset : NULL);
+		sio_room_emit_note("/", room, (const char *)pkt.data, pkt.len,
+		    pd_cfg.recovery ? offset : NULL, note, note_len);
 	}
 	pd_buf_free(&pkt);
 }

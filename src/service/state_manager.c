@@ -40,6 +40,8 @@ static int		 pending_roll_apply(struct pd_game *, const char *);
 static void		 job_reset(struct pd_job *);
 static void		 verify_done(void *, enum gs_result, int64_t);
 static void		 stale_msg(struct kore_msg *, const void *);
+static void		 stale_note(const void *, size_t);
+static void		 note_fill(struct stale_note *, const struct pd_entry *);
 static void		 announce(const struct pd_entry *);
 static void		 evict_run(void *, u_int64_t);
 
@@ -52,6 +54,7 @@ pd_games_init(void)
 		LIST_INIT(&entries[i]);
 	(void)kore_timer_add(evict_run, EVICT_INTERVAL_MS, NULL, 0);
 	(void)kore_msg_register(GAMES_MSG_STALE, stale_msg);
+	sio_room_note_hook(stale_note);
 }
 
 
@@ -332,7 +335,8 @@ commit_done(void *arg, enum gs_result rc)
 		}
 		e->g->seq = job->commit.seq;
 		e->version++;
-		announce(e);
+		/* Told with the room events, or at the finish. */
+		job->announce = 1;
 		job->done(job, e, GS_OK);
 		return;
 	case GS_CONFLICT:
@@ -359,6 +363,8 @@ pd_games_finish(struct pd_job *job)
 {
 	struct pd_entry	*e = job->entry;
 
+	if (job->announce)
+		announce(e);
 	TAILQ_REMOVE(&e->jobs, job, link);
 	job_free(job);
 	e->busy = 0;
@@ -379,6 +385,27 @@ job_reset(struct pd_job *job)
 	job->done = NULL;
 }
 
+size_t
+pd_games_take_note(struct pd_job *job, void *buf, size_t size)
+{
+	struct stale_note	note;
+
+	if (!job->announce || size < sizeof(note))
+		return (0);
+	note_fill(&note, job->entry);
+	memcpy(buf, &note, sizeof(note));
+	job->announce = 0;
+	return (sizeof(note));
+}
+
+static void
+note_fill(struct stale_note *note, const struct pd_entry *e)
+{
+	memset(note, 0, sizeof(*note));
+	(void)snprintf(note->id, sizeof(note->id), "%s", e->id);
+	note->version = e->version;
+}
+
 /* Tells the other workers that their copy of `e` is out of date. */
 static void
 announce(const struct pd_entry *e)
@@ -386,9 +413,7 @@ announce(const struct pd_entry *e)
 	struct stale_note	note;
 	u_int16_t		id, n;
 
-	memset(&note, 0, sizeof(note));
-	(void)snprintf(note.id, sizeof(note.id), "%s", e->id);
-	note.version = e->version;
+	note_fill(&note, e);
 	n = worker_count - KORE_WORKER_BASE;
 	for (id = 1; id <= n; id++) {
 		if (id != worker->id)
@@ -399,10 +424,17 @@ announce(const struct pd_entry *e)
 static void
 stale_msg(struct kore_msg *m, const void *data)
 {
+	if (data != NULL)
+		stale_note(data, m->length);
+}
+
+static void
+stale_note(const void *data, size_t len)
+{
 	struct stale_note	note;
 	struct pd_entry		*e;
 
-	if (data == NULL || m->length != sizeof(note))
+	if (len != sizeof(note))
 		return;
 	memcpy(&note, data, sizeof(note));
 	note.id[GAME_ID_LEN] = '\0';

@@ -67,6 +67,9 @@ struct pd_job {
 				    enum gs_result);
 	void			*ctx;
 
+	/* The other workers are yet to hear that their copy is stale. */
+	int			 announce;
+
 	/* The room events of the commit, broadcast once it succeeded. */
 	int			 nout;
 	const char		*out_name[PD_JOB_EVENTS];
@@ -103,6 +106,14 @@ int		 pd_games_recheck(struct pd_job *);
 void		 pd_games_commit(struct pd_job *, struct pd_entry *,
 		    void (*done)(struct pd_job *, struct pd_entry *,
 		    enum gs_result));
+
+/*
+ * From done: the note that tells the other workers their copy of the game
+ * is stale, to send with the room events (sio_room_emit_note()).  Returns
+ * its length, 0 if there is nothing to tell.  A job that finishes without
+ * taking it sends it by itself.
+ */
+size_t		 pd_games_take_note(struct pd_job *, void *, size_t);
 
 /* From inside fn or done: this job is over; the next one may run. */
 void		 pd_games_finish(struct pd_job *);

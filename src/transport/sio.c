@@ -78,8 +78,10 @@ struct sio_socket {
 };
 
 /* A room emit travelling to the other workers. */
+/* A room event between workers: the header, the key, the note, the packet. */
 struct room_msg_hdr {
 	uint16_t	key_len;
+	uint16_t	note_len;
 	uint32_t	packet_len;
 	uint32_t	short_len;	/* the packet without its offset */
 };
@@ -121,6 +123,8 @@ static LIST_HEAD(, sio_socket)			 socket_table[SOCKET_BUCKETS];
 static LIST_HEAD(, sio_room)			 room_table[ROOM_BUCKETS];
 static struct pd_deadline_list			 connect_list;
 static struct pd_buf				 out;
+/* Takes the note of a room event from another worker. */
+static void					(*note_hook)(const void *, size_t);
 
 void
 sio_init(const struct sio_config *c)
@@ -827,6 +831,19 @@ void
 sio_room_emit_offset(const char *nsp, const char *room, const char *json,
     size_t len, const char *offset)
 {
+	sio_room_emit_note(nsp, room, json, len, offset, NULL, 0);
+}
+
+void
+sio_room_note_hook(void (*hook)(const void *, size_t))
+{
+	note_hook = hook;
+}
+
+void
+sio_room_emit_note(const char *nsp, const char *room, const char *json,
+    size_t len, const char *offset, const void *note, size_t note_len)
+{
 	struct room_msg_hdr	 h;
 	struct pd_buf		 key, packet, msg;
 	u_int16_t		 id, nworkers;
@@ -854,11 +871,16 @@ sio_room_emit_offset(const char *nsp, const char *room, const char *json,
 
 	nworkers = worker_count - KORE_WORKER_BASE;
 	if (nworkers > 1) {
+		if (note_len > SIO_NOTE_MAX)
+			note_len = 0;
 		h.key_len = (uint16_t)key.len;
+		h.note_len = (uint16_t)note_len;
 		h.packet_len = (uint32_t)packet.len;
 		h.short_len = (uint32_t)short_len;
 		if (pd_buf_append(&msg, &h, sizeof(h)) == -1 ||
 		    pd_buf_append(&msg, key.data, key.len) == -1 ||
+		    (note_len > 0 &&
+		    pd_buf_append(&msg, note, note_len) == -1) ||
 		    pd_buf_append(&msg, packet.data, packet.len) == -1)
 			goto out;
 		for (id = 1; id <= nworkers; id++) {
@@ -883,7 +905,8 @@ room_msg(struct kore_msg *m, const void *data)
 	if (data == NULL || m->length < sizeof(h))
 		return;
 	memcpy(&h, p, sizeof(h));
-	if (sizeof(h) + (size_t)h.key_len + h.packet_len != m->length)
+	if (sizeof(h) + (size_t)h.key_len + h.note_len + h.packet_len !=
+	    m->length)
 		return;
 	if ((key = malloc((size_t)h.key_len + 1)) == NULL)
 		return;
@@ -891,7 +914,10 @@ room_msg(struct kore_msg *m, const void *data)
 	key[h.key_len] = '\0';
 	if (h.short_len > h.packet_len)
 		h.short_len = h.packet_len;
-	room_deliver(key, (const char *)p + sizeof(h) + h.key_len,
-	    h.packet_len, h.short_len);
+	p += sizeof(h) + h.key_len;
+	if (h.note_len > 0 && note_hook != NULL)
+		note_hook(p, h.note_len);
+	room_deliver(key, (const char *)p + h.note_len, h.packet_len,
+	    h.short_len);
 	free(key);
 }
