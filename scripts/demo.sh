@@ -83,8 +83,8 @@ lu AS (
 	       (y->>'batting_order')::int, (y->>'is_starter')::boolean, y->>'status'
 	FROM g, d, jsonb_array_elements(d.j->'lineup') y RETURNING 1),
 ro AS (
-	INSERT INTO rolls (roll_id, game_id, user_id, data, status)
-	SELECT r->>'roll_id', g.id, CASE WHEN (p->>'side')::int = 0 THEN 'demo-alice' ELSE 'demo-bob' END, r, 'used'
+	INSERT INTO rolls (roll_id, game_id, user_id, data)
+	SELECT r->>'roll_id', g.id, CASE WHEN (p->>'side')::int = 0 THEN 'demo-alice' ELSE 'demo-bob' END, r
 	FROM g, d, jsonb_array_elements(d.j->'rolls') WITH ORDINALITY AS a(r, i)
 	JOIN jsonb_array_elements(d.j->'plays') WITH ORDINALITY AS b(p, k) ON a.i = b.k
 	RETURNING roll_id),

@@ -72,7 +72,7 @@ static const char	sql_audit[] =
     "'type', e.type, 'user_id', e.user_id, 'at', e.at, 'ref', e.ref, "
     "'status', e.status, 'data', e.data) ORDER BY e.at, e.ko, e.n) FROM ("
     "SELECT 'roll' AS type, r.user_id, r.rolled_at AS at, r.roll_id AS ref, "
-    "r.status, r.data, 1 AS ko, 0::bigint AS n FROM rolls r "
+    "r.status, r.data, 1 AS ko, 0::bigint AS n FROM roll_history r "
     "WHERE r.game_id = g.id "
     "UNION ALL SELECT 'decision', d.user_id, d.created_at, d.side, NULL, "
     "d.data, 0, d.id FROM decisions d WHERE d.game_id = g.id "

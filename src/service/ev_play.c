@@ -194,10 +194,8 @@ job_roll(struct pd_job *job, struct pd_entry *e)
 		ev_refuse(job, &err);
 		return;
 	}
+	/* A roll that expired unused stays in rolls; it is replaced here. */
 	next->roll_expires_ms = now + pd_cfg.roll_ttl_ms;
-	/* A roll that expired unused is recorded as such. */
-	if (e->g->has_roll)
-		job->commit.expired_roll = e->g->roll.roll_id;
 
 	pd_buf_init(&obj, 0);
 	job->commit.kind = "roll";
@@ -216,8 +214,8 @@ job_roll(struct pd_job *job, struct pd_entry *e)
 	}
 	pd_buf_free(&obj);
 	/*
-	 * No new snapshot: the roll is in rolls, and a game loaded from the
-	 * database takes its pending roll from there (state_manager.c).
+	 * No new snapshot: the roll is its game row's pending_roll, where a
+	 * game loaded from the database takes it from (state_manager.c).
 	 */
 	job->commit.status = pd_status_name(next->status);
 	pd_games_commit(job, e, ev_room_done);

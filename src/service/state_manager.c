@@ -265,8 +265,8 @@ pd_games_recheck(struct pd_job *job)
 }
 
 /*
- * Puts the pending roll (rolls.data, as pd_json_roll wrote it) back into
- * a game read from its snapshot, which rolls do not rewrite.
+ * Puts the pending roll (games.pending_roll, as pd_json_roll wrote it)
+ * back into a game read from its snapshot, which rolls do not rewrite.
  */
 static int
 pending_roll_apply(struct pd_game *g, const char *json)

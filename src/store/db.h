@@ -27,7 +27,7 @@ struct http_request;
 
 /* The Kore database name; others may use Kore's pgsql on it directly. */
 #define PD_DB_NAME		"db"
-#define PD_DB_MAX_PARAMS	2048	/* a group commit: 10 a change, 4 an event */
+#define PD_DB_MAX_PARAMS	2048	/* a group commit: 9 a change, 4 an event */
 #define PD_DB_TIMEOUT_MS	15000
 
 enum pd_db_status {

@@ -34,11 +34,10 @@ static int		 text_query(const char *, const char *, const char *,
 			    int, void (*)(void *, enum gs_result, const char *,
 			    size_t), void *);
 
-/* A roll is committed without a new snapshot: it comes from rolls. */
+/* A roll is committed without a new snapshot: it is the row's pending_roll. */
 static const char sql_load[] =
     "SELECT g.snapshot, g.version, g.seq, g.admin_user_id, "
-    "a.owner_user_id, h.owner_user_id, (SELECT r.data::text FROM rolls r "
-    "WHERE r.game_id = g.id AND r.status = 'pending') "
+    "a.owner_user_id, h.owner_user_id, g.pending_roll::text "
     "FROM games g JOIN teams a ON a.id = g.away_team_id "
     "JOIN teams h ON h.id = g.home_team_id WHERE g.id = $1::uuid";
 
@@ -46,11 +45,11 @@ static const char sql_load[] =
  * A change moves the games row to the next version and writes the action
  * and the events, or does nothing when the version moved on.  Changes to
  * several games share a transaction, one pd_commit_many() call
- * (migrations/0009): see "Group commit" below.  A function, so that its
+ * (migrations/0011): see "Group commit" below.  A function, so that its
  * statements are planned once per connection.
  */
-#define BATCH_CHANGE_ARGS 10	/* pd_commit_many()'s arrays per change */
-#define BATCH_ARGS	14	/* ... and per event */
+#define BATCH_CHANGE_ARGS 9	/* pd_commit_many()'s arrays per change */
+#define BATCH_ARGS	13	/* ... and per event */
 #define BATCH_MAX	64	/* commits in one transaction */
 #define BATCHES_MAX	1	/* transactions in flight per worker */
 
@@ -320,7 +319,7 @@ batch_pump(void)
  */
 static const char *const batch_types[BATCH_ARGS] = {
 	"uuid", "bigint", "bigint", "text", "text", "text", "text", "jsonb",
-	"jsonb", "text",				/* per change */
+	"jsonb",					/* per change */
 	"int", "bigint", "text", "json"			/* per event */
 };
 
@@ -362,16 +361,15 @@ batch_statement(struct pd_buf *sql, const char ***params, int *nparams,
 		/* NULL: pd_commit_many() skips the lineup step (0010). */
 		v[8][i] = cm->lineup.len ?
 		    pd_buf_cstr((struct pd_buf *)&cm->lineup) : NULL;
-		v[9][i] = cm->expired_roll;
 		for (j = 0; j < cm->nevents && j < GS_EVENTS_MAX; j++, e++) {
 			(void)snprintf(b->evnum[e][0], sizeof(b->evnum[e][0]),
 			    "%d", i + 1);
 			(void)snprintf(b->evnum[e][1], sizeof(b->evnum[e][1]),
 			    "%lld", (long long)cm->ev_seq[j]);
-			v[10][e] = b->evnum[e][0];
-			v[11][e] = b->evnum[e][1];
-			v[12][e] = cm->ev_name[j];
-			v[13][e] = pd_buf_cstr((struct pd_buf *)&cm->ev_data[j]);
+			v[9][e] = b->evnum[e][0];
+			v[10][e] = b->evnum[e][1];
+			v[11][e] = cm->ev_name[j];
+			v[12][e] = pd_buf_cstr((struct pd_buf *)&cm->ev_data[j]);
 		}
 	}
 	for (k = 0; k < BATCH_ARGS; k++)

@@ -57,7 +57,6 @@ struct gs_commit {
 	const char	*user_id;
 	struct pd_buf	 action;	/* JSON object of the action */
 	struct pd_buf	 lineup;	/* JSON array of lineup entries, subs */
-	const char	*expired_roll;	/* roll id to mark expired, or NULL */
 };
 
 void	gs_commit_init(struct gs_commit *);

@@ -113,7 +113,7 @@ async function stored(games) {
 	       FROM game_events e WHERE e.game_id = g.id) AS events,
 	      (SELECT coalesce(json_agg(json_build_object('roll_id', r.roll_id, 'status', r.status)
 	          ORDER BY r.rolled_at, r.roll_id), '[]')
-	       FROM rolls r WHERE r.game_id = g.id) AS rolls
+	       FROM roll_history r WHERE r.game_id = g.id) AS rolls
 	    FROM games g WHERE g.id = ANY(${idList(games.map((g) => g.game_id))})`);
 	return new Map(list.map((r) => [r.id, r]));
 }

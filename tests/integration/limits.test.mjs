@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { close, closeAll, connect, emitAck, once, waitConnect } from './lib/client.mjs';
-import { join, ok, player, refused, setupGame } from './lib/game.mjs';
+import { api, join, ok, player, refused, setupGame } from './lib/game.mjs';
 import { sign, nowSeconds, validToken } from './lib/jwt.mjs';
 import { startServer } from './lib/server.mjs';
 
@@ -70,7 +70,7 @@ describe('roll expiry', () => {
 	test('an expired roll is refused with ROLL_EXPIRED; a new roll may follow', async () => {
 		const s = await player(server, g.away);
 		await join(s, g.game_id);
-		await ok(s, 'roll_dice', { game_id: g.game_id });
+		const first = await ok(s, 'roll_dice', { game_id: g.game_id });
 		await sleep(1300);
 		const rejected = once(s, 'outcome_rejected');
 		await refused(s, 'submit_manual_outcome', { game_id: g.game_id, outcome: 'single' },
@@ -78,8 +78,14 @@ describe('roll expiry', () => {
 		const r = await rejected;
 		assert.equal(r.message, 'Roll expired - please roll again');
 		assert.equal(r.field, 'game_state');
-		await ok(s, 'roll_dice', { game_id: g.game_id });
+		const second = await ok(s, 'roll_dice', { game_id: g.game_id });
+		// The audit tells what became of each roll (the admin reads it).
+		const rolls = async () => (await api(server, 'GET', `/api/games/${g.game_id}/audit`,
+		    { token: g.away.token })).body.entries.filter((e) => e.type === 'roll')
+		    .map((e) => [e.ref, e.status]);
+		assert.deepEqual(await rolls(), [[first.roll_id, 'expired'], [second.roll_id, 'pending']]);
 		await ok(s, 'submit_manual_outcome', { game_id: g.game_id, outcome: 'single' });
+		assert.deepEqual(await rolls(), [[first.roll_id, 'expired'], [second.roll_id, 'used']]);
 	});
 });
 
