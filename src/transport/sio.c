@@ -78,6 +78,9 @@ struct sio_socket {
 };
 
 /* A room emit travelling to the other workers. */
+#define ROOM_KEY_MAX	512		/* "nsp\nroom"; rooms are short */
+#define ROOM_OUT_MAX	(256 * 1024)	/* bytes held for the other workers */
+
 /* A room event between workers: the header, the key, the note, the packet. */
 struct room_msg_hdr {
 	uint16_t	key_len;
@@ -108,6 +111,11 @@ static void	socket_hold(struct sio_socket *, const char *, size_t);
 static void	room_key(struct pd_buf *, const char *, const char *);
 static struct sio_room *room_find(const char *, int);
 static void	room_deliver(const char *, const char *, size_t, size_t);
+static int	room_out_add(const struct pd_buf *, const void *, size_t,
+		    const struct pd_buf *, size_t);
+static void	room_out_flush(void *, u_int64_t);
+static void	room_out_send(void);
+static void	room_record(const uint8_t *, const struct room_msg_hdr *);
 static void	room_msg(struct kore_msg *, const void *);
 
 const struct eio_hooks sio_eio_hooks = {
@@ -125,6 +133,13 @@ static struct pd_deadline_list			 connect_list;
 static struct pd_buf				 out;
 /* Takes the note of a room event from another worker. */
 static void					(*note_hook)(const void *, size_t);
+/*
+ * Room events for the other workers, sent as one Kore message when the
+ * event loop's turn ends: a group commit's answers make many room events
+ * at once, and every message crosses Kore's parent.
+ */
+static struct pd_buf				 room_out;
+static int					 room_out_armed;
 
 void
 sio_init(const struct sio_config *c)
@@ -138,6 +153,7 @@ sio_init(const struct sio_config *c)
 		LIST_INIT(&room_table[i]);
 	pd_deadline_list_init(&connect_list, connect_fire);
 	pd_buf_init(&out, 0);
+	pd_buf_init(&room_out, 0);
 	(void)kore_msg_register(SIO_MSG_ROOM, room_msg);
 }
 
@@ -844,14 +860,11 @@ void
 sio_room_emit_note(const char *nsp, const char *room, const char *json,
     size_t len, const char *offset, const void *note, size_t note_len)
 {
-	struct room_msg_hdr	 h;
-	struct pd_buf		 key, packet, msg;
-	u_int16_t		 id, nworkers;
+	struct pd_buf		 key, packet;
 	size_t			 short_len;
 
 	pd_buf_init(&key, 0);
 	pd_buf_init(&packet, 0);
-	pd_buf_init(&msg, 0);
 	room_key(&key, nsp, room);
 	if (len < 2 || json[len - 1] != ']' ||
 	    sio_header_encode(&packet, SIO_EVENT, nsp, 0, -1) == -1 ||
@@ -869,30 +882,70 @@ sio_room_emit_note(const char *nsp, const char *room, const char *json,
 	room_deliver((const char *)key.data, (const char *)packet.data,
 	    packet.len, short_len);
 
-	nworkers = worker_count - KORE_WORKER_BASE;
-	if (nworkers > 1) {
-		if (note_len > SIO_NOTE_MAX)
-			note_len = 0;
-		h.key_len = (uint16_t)key.len;
-		h.note_len = (uint16_t)note_len;
-		h.packet_len = (uint32_t)packet.len;
-		h.short_len = (uint32_t)short_len;
-		if (pd_buf_append(&msg, &h, sizeof(h)) == -1 ||
-		    pd_buf_append(&msg, key.data, key.len) == -1 ||
-		    (note_len > 0 &&
-		    pd_buf_append(&msg, note, note_len) == -1) ||
-		    pd_buf_append(&msg, packet.data, packet.len) == -1)
-			goto out;
-		for (id = 1; id <= nworkers; id++) {
-			if (id != worker->id)
-				kore_msg_send(id, SIO_MSG_ROOM, msg.data,
-				    msg.len);
-		}
+	if (worker_count - KORE_WORKER_BASE > 1 &&
+	    room_out_add(&key, note, note_len, &packet, short_len) == 0 &&
+	    !room_out_armed) {
+		/* A 0 ms timer runs once the turn's events are handled. */
+		(void)kore_timer_add(room_out_flush, 0, NULL,
+		    KORE_TIMER_ONESHOT);
+		room_out_armed = 1;
 	}
 out:
 	pd_buf_free(&key);
 	pd_buf_free(&packet);
-	pd_buf_free(&msg);
+}
+
+/* Appends one record for the other workers; all of it or nothing. */
+static int
+room_out_add(const struct pd_buf *key, const void *note, size_t note_len,
+    const struct pd_buf *packet, size_t short_len)
+{
+	struct room_msg_hdr	h;
+	size_t			mark;
+
+	if (note_len > SIO_NOTE_MAX)
+		note_len = 0;
+	memset(&h, 0, sizeof(h));
+	h.key_len = (uint16_t)key->len;
+	h.note_len = (uint16_t)note_len;
+	h.packet_len = (uint32_t)packet->len;
+	h.short_len = (uint32_t)short_len;
+	mark = room_out.len;
+	if (key->len >= ROOM_KEY_MAX ||
+	    pd_buf_append(&room_out, &h, sizeof(h)) == -1 ||
+	    pd_buf_append(&room_out, key->data, key->len) == -1 ||
+	    (note_len > 0 &&
+	    pd_buf_append(&room_out, note, note_len) == -1) ||
+	    pd_buf_append(&room_out, packet->data, packet->len) == -1) {
+		room_out.len = mark;
+		return (-1);
+	}
+	if (room_out.len >= ROOM_OUT_MAX)
+		room_out_send();
+	return (0);
+}
+
+static void
+room_out_flush(void *arg, u_int64_t now)
+{
+	room_out_armed = 0;
+	room_out_send();
+}
+
+static void
+room_out_send(void)
+{
+	u_int16_t	id, nworkers;
+
+	if (room_out.len == 0)
+		return;
+	nworkers = worker_count - KORE_WORKER_BASE;
+	for (id = 1; id <= nworkers; id++) {
+		if (id != worker->id)
+			kore_msg_send(id, SIO_MSG_ROOM, room_out.data,
+			    room_out.len);
+	}
+	pd_buf_reset(&room_out);
 }
 
 static void
@@ -900,16 +953,27 @@ room_msg(struct kore_msg *m, const void *data)
 {
 	struct room_msg_hdr	 h;
 	const uint8_t		*p = data;
-	char			*key;
+	size_t			 left, len;
 
-	if (data == NULL || m->length < sizeof(h))
+	if (data == NULL)
 		return;
-	memcpy(&h, p, sizeof(h));
-	if (sizeof(h) + (size_t)h.key_len + h.note_len + h.packet_len !=
-	    m->length)
-		return;
-	if ((key = malloc((size_t)h.key_len + 1)) == NULL)
-		return;
+	/* One or more records, as room_out_add() wrote them. */
+	for (left = m->length; left >= sizeof(h); p += len, left -= len) {
+		memcpy(&h, p, sizeof(h));
+		len = sizeof(h) + (size_t)h.key_len + h.note_len +
+		    h.packet_len;
+		if (len > left || h.key_len >= ROOM_KEY_MAX)
+			return;
+		room_record(p, &h);
+	}
+}
+
+static void
+room_record(const uint8_t *p, const struct room_msg_hdr *hp)
+{
+	struct room_msg_hdr	h = *hp;
+	char			key[ROOM_KEY_MAX];
+
 	memcpy(key, p + sizeof(h), h.key_len);
 	key[h.key_len] = '\0';
 	if (h.short_len > h.packet_len)
@@ -919,5 +983,4 @@ room_msg(struct kore_msg *m, const void *data)
 		note_hook(p, h.note_len);
 	room_deliver(key, (const char *)p + h.note_len, h.packet_len,
 	    h.short_len);
-	free(key);
 }
