@@ -79,7 +79,7 @@ struct sio_socket {
 
 /* A room emit travelling to the other workers. */
 #define ROOM_KEY_MAX	512		/* "nsp\nroom"; rooms are short */
-#define ROOM_OUT_MAX	(256 * 1024)	/* bytes held for the other workers */
+#define ROOM_OUT_MAX	(64 * 1024)	/* bytes held for the other workers */
 
 /* A room event between workers: the header, the key, the note, the packet. */
 struct room_msg_hdr {
