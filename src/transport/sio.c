@@ -77,7 +77,6 @@ struct sio_socket {
 	LIST_ENTRY(sio_socket)		 hash;
 };
 
-/* A room emit travelling to the other workers. */
 #define ROOM_KEY_MAX	512		/* "nsp\nroom"; rooms are short */
 #define ROOM_OUT_MAX	(64 * 1024)	/* bytes held for the other workers */
 
