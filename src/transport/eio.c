@@ -760,7 +760,8 @@ ep_reply(struct eio_ep *ep, const struct eio_reply *r)
 /*
  * A client that does not read makes Kore queue without end; past
  * max_queue unsent bytes it is dropped.  Summing the queue is linear, so
- * it is done every few sends only.
+ * it is done every few sends only, and never for a client that took all
+ * it was sent (most of them: the check then touches nothing new).
  */
 int
 eio_ws_backlogged(struct connection *c)
@@ -769,7 +770,8 @@ eio_ws_backlogged(struct connection *c)
 	struct netbuf		*nb;
 	size_t			 queued;
 
-	if (wc == NULL || (++wc->sends & 31) != 0)
+	if (TAILQ_EMPTY(&c->send_queue) || wc == NULL ||
+	    (++wc->sends & 31) != 0)
 		return (0);
 	queued = 0;
 	TAILQ_FOREACH(nb, &c->send_queue, list)
