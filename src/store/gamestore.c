@@ -53,9 +53,9 @@ static const char sql_load[] =
 #define BATCH_MAX	64	/* commits in one transaction */
 #define BATCHES_MAX	1	/* transactions in flight per worker */
 
+/* Written without waiting for the WAL flush (migrations/0012). */
 static const char sql_refusal[] =
-    "INSERT INTO refusals (game_id, user_id, event, code, payload) "
-    "VALUES ($1::uuid, $2, $3, $4, $5::jsonb)";
+    "SELECT pd_refusal($1::uuid, $2::text, $3::text, $4::text, $5::jsonb)";
 
 static const char sql_version[] =
     "SELECT version FROM games WHERE id = $1::uuid";
