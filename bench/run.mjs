@@ -419,20 +419,26 @@ async function capacityScenario(srv, n) {
 	}
 }
 
+// A helper program's stdout; it has the window and a minute more to finish.
+function runTool(what, cmd, args) {
+	return new Promise((res, rej) => {
+		execFile(cmd, args, { timeout: 1000 * (K.warmup + K.duration + 60) }, (e, stdout, stderr) => {
+			if (e) rej(new Error(`${what}: ${stderr.trim() || e.message}`)); else res(stdout);
+		});
+	});
+}
+
+const firstCpu = (list) => String(parseInt(list, 10));
+
 // The floor: plain sockets doing a play's I/O and nothing else (bench/floor.c),
 // on the first CPU of each list and as many games as the play scenarios.
 // Its result takes the shape of a play row.
 async function floorScenario() {
 	const bin = join(ROOT, 'build', 'bench-floor');
 	if (!existsSync(bin)) throw new Error(`${bin} is missing: make build/bench-floor`);
-	const cpu = (list) => String(parseInt(list, 10));
 	const args = ['-g', K.games, '-r', K.floorRate, '-d', K.duration, '-w', K.warmup,
-		'-s', cpu(K.serverCpus), '-c', cpu(K.clientCpus)].map(String);
-	const out = await new Promise((res, rej) => {
-		execFile(bin, args, { timeout: 1000 * (K.warmup + K.duration + 90) }, (e, stdout, stderr) => {
-			if (e) rej(new Error(`bench-floor: ${stderr.trim() || e.message}`)); else res(stdout);
-		});
-	});
+		'-s', firstCpu(K.serverCpus), '-c', firstCpu(K.clientCpus)].map(String);
+	const out = await runTool('bench-floor', bin, args);
 	const j = JSON.parse(out.trim().split('\n').pop());
 	return {
 		server: 'floor', workers: 1, games: j.games, connections: j.connections, joined: j.connections,
@@ -458,17 +464,11 @@ async function pgFloorScenario() {
 	writeFileSync(script, 'INSERT INTO t VALUES (1);\n');
 	for (const f of readdirSync(OUT)) if (f.startsWith('pgfloor.log')) unlinkSync(join(OUT, f));
 	const rate = 2 * K.fanoutRate;
-	const cpu = String(parseInt(K.clientCpus, 10));
-	await new Promise((res, rej) => {
-		execFile('taskset', ['-c', cpu, 'pgbench', '-n', '-c', '8', '-j', '1', '-T', String(K.warmup + K.duration),
-			'-R', String(rate), '-l', '--log-prefix', join(OUT, 'pgfloor.log'), '-f', script, db],
-		{ timeout: 1000 * (K.warmup + K.duration + 60) }, (e, stdout, stderr) => {
-			if (e) rej(new Error(`pgbench: ${stderr.trim() || e.message}`)); else res(stdout);
-		});
-	});
+	await runTool('pgbench', 'taskset', ['-c', firstCpu(K.clientCpus), 'pgbench', '-n', '-c', '8', '-j', '1',
+		'-T', String(K.warmup + K.duration), '-R', String(rate), '-l', '--log-prefix', join(OUT, 'pgfloor.log'),
+		'-f', script, db]);
 	// Log lines: client, transaction, latency µs (from the scheduled start),
 	// script, epoch s, µs, schedule lag µs.
-	const lat = [];
 	let t0 = Infinity;
 	const rows = [];
 	for (const f of readdirSync(OUT).filter((n) => n.startsWith('pgfloor.log'))) {
@@ -480,7 +480,7 @@ async function pgFloorScenario() {
 			rows.push([at, (Number(c[2]) - Number(c[6])) / 1000]);
 		}
 	}
-	for (const [at, ms] of rows) if (at - t0 >= K.warmup) lat.push(ms);
+	const lat = rows.filter(([at]) => at - t0 >= K.warmup).map(([, ms]) => ms);
 	const sorted = Float64Array.from(lat).sort();
 	const q = (p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p / 100 * sorted.length))] : null);
 	return { server: 'pgbench', rate, commits: lat.length, commitsPerSec: lat.length / K.duration,
