@@ -324,7 +324,7 @@ ev_broadcast(struct pd_job *job)
 		/* The recovery offset of a room event (see recovery.c). */
 		(void)snprintf(offset, sizeof(offset), "%s:%lld", job->game_id,
 		    (long long)job->out_seq[i]);
-		sio_room_emit_note("/", room, (const char *)pkt.data, pkt.len,
+		sio_room_emit("/", room, (const char *)pkt.data, pkt.len,
 		    pd_cfg.recovery ? offset : NULL, note, note_len);
 	}
 	pd_buf_free(&pkt);

@@ -109,7 +109,7 @@ void		 pd_games_commit(struct pd_job *, struct pd_entry *,
 
 /*
  * From done: the note that tells the other workers their copy of the game
- * is stale, to send with the room events (sio_room_emit_note()).  Returns
+ * is stale, to send with the room events (sio_room_emit()).  Returns
  * its length, 0 if there is nothing to tell.  A job that finishes without
  * taking it sends it by itself.
  */

@@ -836,27 +836,13 @@ room_deliver(const char *key, const char *packet, size_t len,
 }
 
 void
-sio_room_emit(const char *nsp, const char *room, const char *json,
-    size_t len)
-{
-	sio_room_emit_offset(nsp, room, json, len, NULL);
-}
-
-void
-sio_room_emit_offset(const char *nsp, const char *room, const char *json,
-    size_t len, const char *offset)
-{
-	sio_room_emit_note(nsp, room, json, len, offset, NULL, 0);
-}
-
-void
 sio_room_note_hook(void (*hook)(const void *, size_t))
 {
 	note_hook = hook;
 }
 
 void
-sio_room_emit_note(const char *nsp, const char *room, const char *json,
+sio_room_emit(const char *nsp, const char *room, const char *json,
     size_t len, const char *offset, const void *note, size_t note_len)
 {
 	struct pd_buf		 key, packet;

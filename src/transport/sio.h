@@ -88,24 +88,17 @@ int	sio_emit_binary(struct sio_socket *, enum sio_type, int64_t ack,
 void	sio_join(struct sio_socket *, const char *room);
 void	sio_leave(struct sio_socket *, const char *room);
 int	sio_in_room(const struct sio_socket *, const char *room);
-/* Every member of `room` in namespace `nsp`, on every worker. */
-void	sio_room_emit(const char *nsp, const char *room, const char *json,
-	    size_t len);
 /*
- * The same with a connection state recovery offset as the last argument,
- * for the clients that take one (the JS client; not python-socketio).
- */
-void	sio_room_emit_offset(const char *nsp, const char *room,
-	    const char *json, size_t len, const char *offset);
-/*
- * The same carrying `note`, opaque bytes for the layer above in the other
- * workers: each hands it to the hook of sio_room_note_hook() before it
- * delivers the packet.  One message between workers instead of two.
+ * Every member of `room` in namespace `nsp`, on every worker.  `offset`
+ * (or NULL) is the connection state recovery offset, for the clients that
+ * take one (the JS client; not python-socketio).  `note` (or NULL) is
+ * opaque bytes for the layer above in the other workers: each hands it to
+ * the hook of sio_room_note_hook() before it delivers the packet.
  */
 #define SIO_NOTE_MAX	128
-void	sio_room_emit_note(const char *nsp, const char *room,
-	    const char *json, size_t len, const char *offset,
-	    const void *note, size_t note_len);
+void	sio_room_emit(const char *nsp, const char *room, const char *json,
+	    size_t len, const char *offset, const void *note,
+	    size_t note_len);
 void	sio_room_note_hook(void (*)(const void *, size_t));
 /* Whether a socket's client takes recovery offsets. */
 int	sio_socket_offsets(const struct sio_socket *);
